@@ -1,0 +1,135 @@
+"""Command line: ``python build.py check | build | serve | new | schema``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import builder
+from .config import load_config
+from .diagnostics import ConfigError, ContentError, Diagnostic
+from .scaffold import write_skeleton
+
+
+def _print_diagnostics(items: list[Diagnostic], fmt: str, strict: bool) -> None:
+    for item in items:
+        if fmt == "github":
+            kind = "error" if item.severity == "error" or strict else "warning"
+            message = item.message + (f" (hint: {item.hint})" if item.hint else "")
+            message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            location = f"file={item.path}" + (f",line={item.line}" if item.line else "")
+            print(f"::{kind} {location}::{message}")
+        else:
+            print(item.format(strict=strict), file=sys.stderr)
+
+
+def cmd_check(args) -> int:
+    started = time.perf_counter()
+    project, report = builder.check(args.root)
+    items = report.sorted()
+    _print_diagnostics(items, args.format, args.strict)
+    errors = report.errors(strict=args.strict)
+    warnings = len(items) - len([d for d in items if d.severity == "error"])
+    summary = (f"checked {len(project.claims)} claims, {len(project.sources)} sources, {len(project.articles)} articles "
+               f"in {time.perf_counter() - started:.2f} s: {len(items) - warnings} error(s), {warnings} warning(s)")
+    print(summary, file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_build(args) -> int:
+    try:
+        builder.build(args.root, args.site_dir, strict=args.strict, log=lambda m: print(m, file=sys.stderr))
+    except ContentError as exc:
+        _print_diagnostics(exc.diagnostics, "text", args.strict)
+        print(f"build failed: {len(exc.diagnostics)} problem(s); the previous site was left as it was",
+              file=sys.stderr)
+        return 1
+    except builder.BuildFailed as exc:
+        print(f"build failed: {exc}; the previous site was left as it was", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    root = Path(args.root).resolve()
+    project, report = builder.check(root)
+    _print_diagnostics(report.sorted(), "text", False)
+    if report.failed():
+        print("fix the errors above first; serve shows the last good state of the review", file=sys.stderr)
+        return 1
+    serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, watch=[])
+    return 0
+
+
+def cmd_new(args) -> int:
+    root = Path(args.root).resolve()
+    config = load_config(root)
+    try:
+        path = write_skeleton(config, args.id, topic=args.topic, article=args.article, quote=args.quote,
+                              claim=args.claim, force=args.force, today=dt.date.today())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path.relative_to(root)}: fill in the parts marked TODO, then run `python build.py check`",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from .schema import claim_schema
+
+    config = load_config(Path(args.root))
+    text = json.dumps(claim_schema(config.enums()), indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Check and build an evidence-review site.")
+    p.add_argument("--root", default=".", help="folder holding review.yml and mkdocs.yml (default: .)")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="validate claims, sources and articles; exit 1 on errors")
+    c.add_argument("--strict", action="store_true", help="treat warnings as errors (as CI does)")
+    c.add_argument("--format", choices=["text", "github"], default="text",
+                   help="github: print GitHub Actions annotations")
+    c.set_defaults(func=cmd_check)
+    b = sub.add_parser("build", help="check, then build the site atomically")
+    b.add_argument("--strict", action="store_true", help="fail on warnings")
+    b.add_argument("--site-dir", default=None, help="output folder (default: site_dir of mkdocs.yml)")
+    b.set_defaults(func=cmd_build)
+    s = sub.add_parser("serve", help="preview with live reload")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.set_defaults(func=cmd_serve)
+    n = sub.add_parser("new", help="write a claim skeleton to fill in")
+    n.add_argument("id", help="the claim id: lowercase words joined by hyphens")
+    n.add_argument("--topic", help="topic id from review.yml")
+    n.add_argument("--article", help="id of the reviewed article the claim comes from")
+    n.add_argument("--quote", help="short verbatim quote from the article")
+    n.add_argument("--claim", help="the claim as one neutral sentence")
+    n.add_argument("--force", action="store_true", help="overwrite an existing file")
+    n.set_defaults(func=cmd_new)
+    sc = sub.add_parser("schema", help="write the claim JSON Schema (for editors)")
+    sc.add_argument("--output", default="-", help="file to write, or - for standard output")
+    sc.set_defaults(func=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

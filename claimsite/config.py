@@ -1,0 +1,162 @@
+"""The review's configuration (``review.yml``): topics, scales and paths.
+
+Nothing about a particular review lives in code; everything a review grades
+claims on is read from here and checked, with file:line messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import ConfigError
+from .yamlio import LDict, LList, load_yaml, read_text
+
+CONFIG_FILE = "review.yml"
+SLUG = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of a scale (a topic, verdict, certainty level, direction, notice level or domain)."""
+
+    id: str
+    label: str
+    description: str = ""
+    symbol: str = ""
+    color: str = ""
+    wording: str = ""
+    phrases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    path: Path
+    title: str
+    claims_dir: Path
+    sources_dir: Path
+    articles_dir: Path
+    notices_file: Path
+    topics: tuple[Level, ...]
+    verdicts: tuple[Level, ...]
+    certainty: tuple[Level, ...]  # highest first
+    directions: tuple[Level, ...]
+    notice_levels: tuple[Level, ...]  # least serious first
+    lowering_domains: tuple[Level, ...]
+    raising_domains: tuple[Level, ...]
+    safety_required_topics: tuple[str, ...]
+    review_interval_days: int
+    future_date_grace_days: int
+
+    def enums(self) -> dict[str, list[str]]:
+        """The values the claim schema's ``$config:`` placeholders stand for."""
+        return {
+            "topics": [t.id for t in self.topics],
+            "verdicts": [v.id for v in self.verdicts],
+            "certainty": [c.id for c in self.certainty],
+            "directions": [d.id for d in self.directions],
+            "notice_levels": [n.id for n in self.notice_levels],
+            "lowering_domains": [d.id for d in self.lowering_domains],
+            "raising_domains": [d.id for d in self.raising_domains],
+        }
+
+    def rank(self, certainty_id: str) -> int:
+        """Certainty as a number: the lowest level is 1, each level above adds 1."""
+        ids = [c.id for c in self.certainty]
+        return len(ids) - ids.index(certainty_id)
+
+    def level_at(self, rank: int) -> Level:
+        rank = max(1, min(rank, len(self.certainty)))
+        return self.certainty[len(self.certainty) - rank]
+
+    def lookup(self, scale: str) -> dict[str, Level]:
+        return {level.id: level for level in getattr(self, scale)}
+
+
+def _fail(path: Path, line: int, message: str) -> ConfigError:
+    return ConfigError(f"{path}:{line}: error: {message}" if line else f"{path}: error: {message}")
+
+
+def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Level, ...]:
+    items = doc.get(key)
+    if not isinstance(items, LList) or len(items) < min_items:
+        raise _fail(path, doc.line_of(key), f"'{key}' must be a list of at least {min_items} entries with 'id' and 'label'")
+    levels, seen = [], set()
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        if not isinstance(item, LDict) or not isinstance(item.get("id"), str) or not isinstance(item.get("label"), str):
+            raise _fail(path, line, f"each entry of '{key}' needs text fields 'id' and 'label'")
+        if not SLUG.match(item["id"]):
+            raise _fail(path, line, f"'{key}' id '{item['id']}' must be lowercase letters, digits, '-' or '_'")
+        if item["id"] in seen:
+            raise _fail(path, line, f"'{key}' lists '{item['id']}' twice")
+        seen.add(item["id"])
+        unknown = set(item) - {"id", "label", "description", "symbol", "color", "wording", "phrases"}
+        if unknown:
+            raise _fail(path, item.line_of(sorted(unknown)[0]), f"unknown key '{sorted(unknown)[0]}' in '{key}'")
+        phrases = item.get("phrases") or []
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise _fail(path, item.line_of("phrases"), "'phrases' must be a list of text")
+        for field in ("description", "symbol", "color", "wording"):
+            if field in item and not isinstance(item[field], str):
+                raise _fail(path, item.line_of(field), f"'{field}' in '{key}' must be text")
+        levels.append(Level(item["id"], item["label"], item.get("description", ""), item.get("symbol", ""),
+                            item.get("color", ""), item.get("wording", ""), tuple(p.lower() for p in phrases)))
+    return tuple(levels)
+
+
+def load_config(root: Path | str) -> Config:
+    """Read ``review.yml`` in ``root``; raises :class:`ConfigError` with file:line on any problem."""
+    root = Path(root)
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError(f"{path}: error: no {CONFIG_FILE} here; run in the review's folder or pass --root")
+    text, problem = read_text(path, root)
+    if problem:
+        raise _fail(path, problem.line, problem.message)
+    doc, problems = load_yaml(text)
+    if problems:
+        raise _fail(path, problems[0].line, problems[0].message)
+    if not isinstance(doc, LDict):
+        raise _fail(path, 1, "the configuration must be a mapping of settings")
+    known = {"title", "paths", "safety_required_topics", "review_interval_days", "future_date_grace_days",
+             "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains"}
+    for key in doc:
+        if key not in known:
+            raise _fail(path, doc.line_of(key), f"unknown setting '{key}'; known settings: {', '.join(sorted(known))}")
+    paths = doc.get("paths") or LDict()
+    if not isinstance(paths, dict):
+        raise _fail(path, doc.line_of("paths"), "'paths' must be a mapping")
+    defaults = {"claims": "claims", "sources": "sources", "articles": "sources/articles", "notices": "content/notices.yml"}
+    resolved = {}
+    for key, default in defaults.items():
+        value = paths.get(key, default)
+        if not isinstance(value, str) or value.startswith("/") or ".." in Path(value).parts:
+            raise _fail(path, paths.line_of(key) if isinstance(paths, LDict) else 0,
+                        f"'paths.{key}' must be a relative path inside the project")
+        resolved[key] = root / value
+    topics = _levels(doc, "topics", path)
+    required = doc.get("safety_required_topics", [])
+    if not isinstance(required, list) or any(t not in {x.id for x in topics} for t in required):
+        raise _fail(path, doc.line_of("safety_required_topics"), "'safety_required_topics' must list configured topics")
+    ints = {}
+    for key, default in (("review_interval_days", 365), ("future_date_grace_days", 1)):
+        value = doc.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise _fail(path, doc.line_of(key), f"'{key}' must be a whole number of days")
+        ints[key] = value
+    title = doc.get("title", "Evidence review")
+    if not isinstance(title, str):
+        raise _fail(path, doc.line_of("title"), "'title' must be text")
+    return Config(
+        root=root, path=path, title=title,
+        claims_dir=resolved["claims"], sources_dir=resolved["sources"], articles_dir=resolved["articles"],
+        notices_file=resolved["notices"],
+        topics=topics, verdicts=_levels(doc, "verdicts", path), certainty=_levels(doc, "certainty", path, min_items=2),
+        directions=_levels(doc, "directions", path), notice_levels=_levels(doc, "notice_levels", path),
+        lowering_domains=_levels(doc, "lowering_domains", path), raising_domains=_levels(doc, "raising_domains", path),
+        safety_required_topics=tuple(required), review_interval_days=ints["review_interval_days"],
+        future_date_grace_days=ints["future_date_grace_days"],
+    )

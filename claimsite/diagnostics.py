@@ -1,0 +1,81 @@
+"""Diagnostics: every problem found in a project, reported as ``path:line: message``.
+
+Loading and validation never stop at the first problem: they collect
+:class:`Diagnostic` records in a :class:`Report`, and the caller fails once at
+the end.  User mistakes are diagnostics; a traceback means a bug in claimsite.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located as precisely as the input allows (line is 1-based, 0 = whole file)."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+    code: str = ""
+
+    def format(self, *, strict: bool = False) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        label = "error" if (self.severity == ERROR or strict) else "warning"
+        text = f"{where}: {label}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Report:
+    """Collects diagnostics for one project; ``root`` makes paths relative for display."""
+
+    root: Path
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def rel(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    def error(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(self.rel(path), line, message, hint, ERROR, code))
+
+    def warning(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(self.rel(path), line, message, hint, WARNING, code))
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items), key=lambda d: (d.path, d.line, d.message))
+
+    def errors(self, *, strict: bool = False) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity == ERROR or strict]
+
+    def failed(self, *, strict: bool = False) -> bool:
+        return bool(self.errors(strict=strict))
+
+
+class ContentError(Exception):
+    """Raised when a project has errors; carries the diagnostics to print."""
+
+    def __init__(self, diagnostics: list[Diagnostic], strict: bool = False):
+        self.diagnostics = diagnostics
+        self.strict = strict
+        super().__init__(f"{len(diagnostics)} problem(s) in the project")
+
+    def __str__(self) -> str:
+        return "\n".join(d.format(strict=self.strict) for d in self.diagnostics)
+
+
+class ConfigError(Exception):
+    """The project configuration (review.yml) is unusable; message names file and line."""

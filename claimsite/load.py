@@ -1,0 +1,347 @@
+"""Loading: read review files into the data model, collecting every problem.
+
+Each reader turns one kind of file into model records and reports what is
+wrong with it to the shared :class:`~claimsite.diagnostics.Report`; nothing
+here stops at the first error.  Cross-file checks live in
+:mod:`claimsite.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import Report
+from .model import (Adjustment, Article, Claim, Evidence, InlineNotice, LeftOut, Notice, Project, Quote,
+                    Rationale, Source)
+from .schema import Validator, validator_for
+from .text import normalize
+from .yamlio import LDict, LList, load_yaml, read_text
+
+CLAIM_SUFFIXES = (".yaml", ".yml")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_:.+\-]+$")
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
+PMCID_PATTERN = re.compile(r"^PMC\d{1,9}$")
+VERIFIED_FIELD = "verified"
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+
+def _read_yaml(path: Path, report: Report, root: Path):
+    text, problem = read_text(path, root)
+    if problem:
+        report.error(path, problem.line, problem.message, problem.hint)
+        return None
+    if not text.strip():
+        report.error(path, 0, "file is empty", "fill it in, or delete it")
+        return None
+    data, problems = load_yaml(text)
+    for item in problems:
+        report.error(path, item.line, item.message, item.hint)
+    if problems:
+        return None
+    return data
+
+
+def _report_schema(path: Path, errors, report: Report) -> None:
+    for line, _where, message, hint in errors:
+        report.error(path, line, message, hint)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+def claim_files(config: Config) -> list[Path]:
+    if not config.claims_dir.is_dir():
+        return []
+    return sorted(p for p in config.claims_dir.rglob("*") if p.suffix in CLAIM_SUFFIXES and not p.is_dir())
+
+
+def _build_claim(doc: LDict, rel: str) -> Claim:
+    quotes = tuple(
+        Quote(q["article"], q["quote"], q.get("section"), doc["claimed_in"].line_of(i))
+        for i, q in enumerate(doc["claimed_in"])
+    )
+    evidence_list = doc["evidence"]
+    evidence = tuple(
+        Evidence(e["source"], e["design"], e["finding"], e["direction"], e.get("population"), e.get("n"),
+                 e.get("locator"), evidence_list.line_of(i), e.line_of("source"))
+        for i, e in enumerate(evidence_list)
+    )
+    r = doc["rationale"]
+
+    def adjustments(key: str) -> tuple[Adjustment, ...]:
+        block = r.get(key) or LDict()
+        return tuple(Adjustment(k, v["by"], v["why"], block.line_of(k)) for k, v in block.items())
+
+    rationale = Rationale(r["starting_level"], adjustments("lowered"), adjustments("raised"), r["summary"],
+                          doc.line_of("rationale"))
+    safety = tuple(s if isinstance(s, str) else InlineNotice(s["level"], s["text"], s.get("title"))
+                   for s in doc["safety"])
+    lines = dict(doc.lines)
+    lines["safety_items"] = list(doc["safety"].lines)
+    return Claim(
+        id=doc["id"], claim=doc["claim"], topic=doc["topic"], claimed_in=quotes, verdict=doc["verdict"],
+        certainty=doc["certainty"], bottom_line=doc["bottom_line"], rationale=rationale, evidence=evidence,
+        caveats=tuple(doc["caveats"]), safety=safety, reviewed=_date(doc["reviewed"]),
+        review_by=_date(doc.get("review_by")), reviewers=tuple(doc.get("reviewers") or ()), path=rel, lines=lines,
+    )
+
+
+def load_claims(config: Config, report: Report, validator: Validator) -> list[Claim]:
+    claims = []
+    for path in claim_files(config):
+        doc = _read_yaml(path, report, config.root)
+        if doc is None:
+            continue
+        if not isinstance(doc, LDict):
+            report.error(path, getattr(doc, "line", 1) or 1, "a claim file must be a mapping of fields (key: value)",
+                         "start from `python build.py new <id>`")
+            continue
+        errors = validator.validate(doc, doc.line)
+        if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
+            errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'",
+                           f"rename the file to {doc['id'][:80]}.yaml or set id: {path.stem}"))
+        if errors:
+            _report_schema(path, errors, report)
+            continue
+        claims.append(_build_claim(doc, report.rel(path)))
+    return claims
+
+
+# --- sources (BibTeX) ---------------------------------------------------------------------------
+
+_LATEX_CACHE: dict[str, str] = {}
+
+
+def _strip_enclosing(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and ((value[0] == "{" and value[-1] == "}") or (value[0] == '"' and value[-1] == '"')):
+        return value[1:-1]
+    return value
+
+
+def decode_latex(value: str) -> str:
+    """Turn BibTeX/LaTeX markup into text, only where there is any (decoding is slow)."""
+    if "\\" not in value and "{" not in value and "$" not in value and "~" not in value and "--" not in value:
+        return value
+    cached = _LATEX_CACHE.get(value)
+    if cached is None:
+        if "\\" in value or "$" in value:
+            from pylatexenc.latex2text import LatexNodes2Text
+            try:
+                cached = LatexNodes2Text().latex_to_text(value)
+            except Exception:  # pylatexenc raises many types on odd input; keep the raw text then
+                cached = value.replace("{", "").replace("}", "")
+        else:
+            cached = value.replace("{", "").replace("}", "").replace("~", "\u00a0")
+        cached = cached.replace("---", "\u2014").replace("--", "\u2013")
+        _LATEX_CACHE[value] = cached
+    return cached
+
+
+def bib_files(config: Config) -> list[Path]:
+    if not config.sources_dir.is_dir():
+        return []
+    return sorted(p for p in config.sources_dir.rglob("*.bib") if not p.is_dir())
+
+
+def _parse_bib(text: str):
+    import bibtexparser
+
+    return bibtexparser.parse_string(text, parse_stack=[])
+
+
+def load_sources(config: Config, report: Report) -> dict[str, Source]:
+    from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+
+    sources: dict[str, Source] = {}
+    for path in bib_files(config):
+        text, problem = read_text(path, config.root, max_bytes=32 * 1024 * 1024)
+        if problem:
+            report.error(path, problem.line, problem.message, problem.hint)
+            continue
+        rel = report.rel(path)
+        try:
+            library = _parse_bib(text)
+        except Exception as exc:  # bibtexparser's splitter can raise on pathological input
+            report.error(path, 0, f"BibTeX could not be read: {' '.join(str(exc).split())[:200]}")
+            continue
+        for block in library.blocks:
+            line = (block.start_line or 0) + 1
+            if isinstance(block, DuplicateBlockKeyBlock):
+                report.error(path, line, f"duplicate BibTeX key '{block.key}' in this file",
+                             "each entry needs its own key")
+                continue
+            if isinstance(block, ParsingFailedBlock):
+                reason = " ".join(str(block.error).split())[:200] if block.error else "syntax error"
+                report.error(path, line, f"BibTeX syntax error: {reason}",
+                             "check braces and commas around this entry")
+                continue
+            if not isinstance(block, Entry):
+                continue
+            key = block.key
+            if not KEY_PATTERN.match(key):
+                report.error(path, line, f"BibTeX key '{key[:60]}' has characters that cannot be used in a link",
+                             "use letters, digits and _ : . + - only")
+                continue
+            if key in sources:
+                first = sources[key]
+                report.error(path, line, f"BibTeX key '{key}' is already used in {first.path}:{first.line}",
+                             "keys must be unique across all .bib files; reuse the existing entry")
+                continue
+            fields, field_lines = {}, {}
+            for item in block.fields:
+                name = item.key.lower()
+                value = item.value if isinstance(item.value, str) else str(item.value)
+                fields[name] = " ".join(decode_latex(_strip_enclosing(value)).split())
+                field_lines[name] = (item.start_line or block.start_line or 0) + 1
+            source = Source(key, block.entry_type.lower(), fields, rel, line, field_lines)
+            _check_source(source, path, report)
+            sources[key] = source
+    return sources
+
+
+def _check_source(source: Source, path: Path, report: Report) -> None:
+    line = source.line
+    if not (source.doi or source.pmid or source.url):
+        report.error(path, line, f"source '{source.key}' has no identifier",
+                     "add a doi or pmid field (or url for an agency or regulator page)")
+    if source.doi:
+        doi = source.doi
+        for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+            if doi.lower().startswith(prefix):
+                doi = doi[len(prefix):]
+        if not DOI_PATTERN.match(doi) or doi != source.doi:
+            report.error(path, source.field_lines.get("doi", line), f"source '{source.key}': malformed DOI '{source.doi[:80]}'",
+                         "write the bare DOI, e.g. 10.1016/j.drugalcdep.2016.12.020")
+    if source.pmid and not PMID_PATTERN.match(source.pmid):
+        report.error(path, source.field_lines.get("pmid", line), f"source '{source.key}': malformed PMID '{source.pmid[:40]}'",
+                     "a PMID is digits only, e.g. 28171807")
+    if source.pmcid and not PMCID_PATTERN.match(source.pmcid):
+        report.error(path, source.field_lines.get("pmcid", line), f"source '{source.key}': malformed PMCID '{source.pmcid[:40]}'",
+                     "a PMCID looks like PMC7309661")
+    if source.url and not re.match(r"^https?://[^\s/$.?#].\S*$", source.url):
+        report.error(path, source.field_lines.get("url", line), f"source '{source.key}': url must start with http:// or https://")
+    if not source.title:
+        report.error(path, line, f"source '{source.key}' has no title")
+    if not source.get(VERIFIED_FIELD):
+        report.error(path, line, f"source '{source.key}' does not say how it was verified",
+                     "add verified = {YYYY-MM-DD: where the record was seen, e.g. PubMed record PMID ...}")
+
+
+# --- articles and notices -----------------------------------------------------------------------
+
+ARTICLE_SCHEMA = {
+    "type": "object",
+    "required": ["id", "title", "publisher", "accessed"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+        "title": {"type": "string", "minLength": 3},
+        "publisher": {"type": "string", "minLength": 1},
+        "author": {"type": "string", "minLength": 1},
+        "url": {"type": ["string", "null"]},
+        "published": {"type": ["string", "null"]},
+        "accessed": {"type": "string", "format": "date"},
+        "description": {"type": "string"},
+        "snapshot": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$"},
+        "left_out": {
+            "type": "array",
+            "items": {"type": "object", "required": ["quote", "reason"], "additionalProperties": False,
+                      "properties": {"quote": {"type": "string", "minLength": 3}, "reason": {"type": "string", "minLength": 3}}},
+        },
+    },
+}
+
+
+def load_articles(config: Config, report: Report) -> dict[str, Article]:
+    articles: dict[str, Article] = {}
+    if not config.articles_dir.is_dir():
+        return articles
+    validator = Validator(ARTICLE_SCHEMA)
+    for path in sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES):
+        doc = _read_yaml(path, report, config.root)
+        if doc is None:
+            continue
+        if not isinstance(doc, LDict):
+            report.error(path, 1, "an article file must be a mapping of fields")
+            continue
+        errors = validator.validate(doc, doc.line)
+        if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
+            errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'", ""))
+        if errors:
+            _report_schema(path, errors, report)
+            continue
+        snapshot = config.articles_dir / doc.get("snapshot", f"{doc['id']}.txt")
+        text = ""
+        if not snapshot.is_file():
+            report.error(path, doc.line_of("snapshot"), f"article text snapshot '{snapshot.name}' not found",
+                         "store the article's text beside this file, to check quotes against")
+        else:
+            text, problem = read_text(snapshot, config.root, max_bytes=4 * 1024 * 1024)
+            if problem:
+                report.error(snapshot, problem.line, problem.message, problem.hint)
+                text = ""
+        left = doc.get("left_out") or LList()
+        left_out = tuple(LeftOut(i["quote"], i["reason"], left.line_of(n)) for n, i in enumerate(left))
+        articles[doc["id"]] = Article(
+            id=doc["id"], title=doc["title"], publisher=doc["publisher"], author=doc.get("author", "Unknown"),
+            url=doc.get("url"), published=doc.get("published"), accessed=_date(doc["accessed"]),
+            description=doc.get("description", ""), left_out=left_out, snapshot=report.rel(snapshot),
+            text=text or "", normalized=normalize(text or ""), path=report.rel(path), line=doc.line,
+        )
+    return articles
+
+
+def load_notices(config: Config, report: Report) -> dict[str, Notice]:
+    path = config.notices_file
+    if not path.is_file():
+        return {}
+    doc = _read_yaml(path, report, config.root)
+    if doc is None:
+        return {}
+    levels = [n.id for n in config.notice_levels]
+    schema = {
+        "type": "object", "required": ["notices"], "additionalProperties": False,
+        "properties": {"notices": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+            "additionalProperties": {
+                "type": "object", "required": ["level", "title", "text"], "additionalProperties": False,
+                "properties": {"level": {"enum": levels}, "title": {"type": "string", "minLength": 1},
+                               "text": {"type": "string", "minLength": 10},
+                               "sources": {"type": "array", "items": {"type": "string", "minLength": 1}}},
+            },
+        }},
+    }
+    errors = Validator(schema).validate(doc, getattr(doc, "line", 1))
+    if errors:
+        _report_schema(path, errors, report)
+        return {}
+    rel = report.rel(path)
+    block = doc["notices"]
+    return {
+        key: Notice(key, value["level"], value["title"], value["text"], tuple(value.get("sources") or ()), rel,
+                    block.line_of(key))
+        for key, value in block.items()
+    }
+
+
+def load_project(config: Config, report: Report) -> Project:
+    """Load everything; problems go to ``report``, records with errors are left out of the project."""
+    validator = validator_for(config.enums())
+    return Project(
+        config=config,
+        claims=sorted(load_claims(config, report, validator), key=lambda c: c.id),
+        sources=load_sources(config, report),
+        articles=load_articles(config, report),
+        notices=load_notices(config, report),
+    )

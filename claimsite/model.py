@@ -1,0 +1,187 @@
+"""The data model: typed, frozen records built by the loader.
+
+No raw dicts travel past :mod:`claimsite.load`.  Every record keeps the file
+and line it came from, so later checks can point at the exact place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .config import Config
+
+
+@dataclass(frozen=True)
+class Quote:
+    article: str
+    quote: str
+    section: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str
+    design: str
+    finding: str
+    direction: str
+    population: str | None
+    n: int | None
+    locator: str | None
+    line: int
+    source_line: int
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    domain: str
+    by: int
+    why: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Rationale:
+    starting_level: str
+    lowered: tuple[Adjustment, ...]
+    raised: tuple[Adjustment, ...]
+    summary: str
+    line: int
+
+
+@dataclass(frozen=True)
+class InlineNotice:
+    level: str
+    text: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    level: str
+    title: str
+    text: str
+    sources: tuple[str, ...]
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    claim: str
+    topic: str
+    claimed_in: tuple[Quote, ...]
+    verdict: str
+    certainty: str
+    bottom_line: str
+    rationale: Rationale
+    evidence: tuple[Evidence, ...]
+    caveats: tuple[str, ...]
+    safety: tuple[str | InlineNotice, ...]
+    reviewed: dt.date
+    review_by: dt.date | None
+    reviewers: tuple[str, ...]
+    path: str
+    lines: dict = field(compare=False, hash=False, repr=False)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    def due(self, config: Config) -> dt.date:
+        return self.review_by or (self.reviewed + dt.timedelta(days=config.review_interval_days))
+
+
+@dataclass(frozen=True)
+class Author:
+    last: str
+    initials: str
+    is_others: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    entry_type: str
+    fields: dict = field(compare=False, hash=False)
+    path: str
+    line: int
+    field_lines: dict = field(compare=False, hash=False, repr=False)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    @property
+    def doi(self) -> str:
+        return self.get("doi")
+
+    @property
+    def pmid(self) -> str:
+        return self.get("pmid")
+
+    @property
+    def pmcid(self) -> str:
+        return self.get("pmcid")
+
+    @property
+    def url(self) -> str:
+        return self.get("url")
+
+    @property
+    def title(self) -> str:
+        return self.get("title")
+
+    @property
+    def year(self) -> str:
+        return self.get("year")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    quote: str
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    publisher: str
+    author: str
+    url: str | None
+    published: str | None
+    accessed: dt.date | None
+    description: str
+    left_out: tuple[LeftOut, ...]
+    snapshot: str
+    text: str = field(repr=False)
+    normalized: str = field(repr=False)
+    path: str = ""
+    line: int = 1
+
+
+@dataclass
+class Project:
+    """Everything loaded from one review: configuration, claims, sources, articles, notices."""
+
+    config: Config
+    claims: list[Claim]
+    sources: dict[str, Source]
+    articles: dict[str, Article]
+    notices: dict[str, Notice]
+
+    def claims_by_topic(self) -> dict[str, list[Claim]]:
+        grouped: dict[str, list[Claim]] = {t.id: [] for t in self.config.topics}
+        for claim in self.claims:
+            grouped.setdefault(claim.topic, []).append(claim)
+        return grouped
+
+    def citations(self) -> dict[str, list[tuple[Claim, Evidence]]]:
+        cited: dict[str, list[tuple[Claim, Evidence]]] = {}
+        for claim in self.claims:
+            for item in claim.evidence:
+                cited.setdefault(item.source, []).append((claim, item))
+        return cited

@@ -1,0 +1,67 @@
+"""Safe rendering: Markdown fields through markdown-it-py, pages through Jinja.
+
+Claim data is untrusted text: raw HTML is off in Markdown, links are limited
+to http(s), mailto and relative targets, and Jinja autoescapes everything and
+fails on undefined names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|#|/|\.{0,2}/|[A-Za-z0-9_.~-][^:]*$)", re.I)
+
+
+def _validate_link(url: str) -> bool:
+    url = url.strip()
+    return bool(_SAFE_LINK.match(url)) and not re.match(r"^\s*(javascript|vbscript|data|file):", url, re.I)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = _validate_link
+    return md
+
+
+def markdown(text: str) -> Markup:
+    """Block Markdown to safe HTML."""
+    return Markup(_markdown().render(text or ""))
+
+
+def markdown_inline(text: str) -> Markup:
+    """Inline Markdown (no paragraphs) to safe HTML."""
+    return Markup(_markdown().renderInline(text or ""))
+
+
+def page_title(text: str) -> str:
+    """A page title that stays text in every theme context (some themes print titles unescaped)."""
+    flat = re.sub(r"[*_`\[\]]", "", " ".join(text.split()))
+    return flat.replace("<", "‹").replace(">", "›").replace("&", "＆").replace('"', "”")
+
+
+def human_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["md"] = markdown
+    env.filters["md_inline"] = markdown_inline
+    env.filters["human_date"] = human_date
+    env.globals["escape"] = escape
+    return env

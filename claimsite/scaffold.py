@@ -1,0 +1,73 @@
+"""``build.py new``: write a claim skeleton that a contributor fills in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+from .config import Config
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def skeleton(config: Config, claim_id: str, *, topic: str, article: str, quote: str, claim: str,
+             today: dt.date) -> str:
+    verdicts = " | ".join(v.id for v in config.verdicts)
+    levels = " | ".join(c.id for c in config.certainty)
+    directions = " | ".join(d.id for d in config.directions)
+    schema_rel = "../" * (len(Path(config.claims_dir.relative_to(config.root)).parts) + 1) + "schema/claim.schema.json"
+    safety = "\n  - TODO-notice-id" if topic in config.safety_required_topics else " []"
+    return f"""# yaml-language-server: $schema={schema_rel}
+id: {claim_id}
+claim: {_q(claim)}
+topic: {topic}
+claimed_in:
+  - article: {article}
+    quote: {_q(quote)}
+verdict: unsupported  # {verdicts}
+certainty: very-low   # {levels}
+bottom_line: >-
+  TODO: one or two plain sentences; wording must match the certainty.
+rationale:
+  starting_level: low  # high for randomised trials, low for observational and other evidence
+  lowered:
+    indirectness: {{by: 1, why: "TODO: why this domain lowers certainty"}}
+  raised: {{}}
+  summary: >-
+    TODO: why the evidence has this certainty.
+evidence:
+  - source: TODO-bibtex-key
+    design: TODO
+    finding: TODO what the source found, as far as it was read.
+    direction: context  # {directions}
+caveats:
+  - TODO: what the evidence cannot tell.
+safety:{safety}
+reviewed: {today.isoformat()}
+"""
+
+
+def write_skeleton(config: Config, claim_id: str, *, topic: str | None, article: str | None, quote: str | None,
+                   claim: str | None, force: bool, today: dt.date) -> Path:
+    if not ID_PATTERN.match(claim_id) or len(claim_id) > 80:
+        raise ValueError(f"'{claim_id}' is not a valid id: use lowercase letters, digits and single hyphens")
+    topics = [t.id for t in config.topics]
+    topic = topic or topics[0]
+    if topic not in topics:
+        raise ValueError(f"unknown topic '{topic}'; topics: {', '.join(topics)}")
+    existing = [p for p in config.claims_dir.rglob(f"{claim_id}.y*ml")] if config.claims_dir.is_dir() else []
+    if existing and not force:
+        raise ValueError(f"{existing[0].relative_to(config.root)} already exists (use --force to overwrite)")
+    path = config.claims_dir / topic / f"{claim_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(skeleton(config, claim_id, topic=topic, article=article or "TODO-article-id",
+                             quote=quote or "TODO: short verbatim quote", claim=claim or "TODO: the claim as one neutral sentence.",
+                             today=today), encoding="utf-8")
+    return path

@@ -1,0 +1,207 @@
+"""From a loaded project to the pages of the site: page list, URLs and HTML bodies.
+
+This module knows nothing about MkDocs: it lists the pages to generate, and
+renders each page's body (and the placeholders of hand-written pages) with the
+review's Jinja templates.  :mod:`claimsite.mkdocs_hook` adapts it to MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .model import Article, Claim, InlineNotice, Project
+from .references import Reference, format_reference
+from .render import make_environment, page_title
+from .schema import claim_schema
+from .text import normalize
+
+PLACEHOLDER = re.compile(r"<!--\s*claimsite:([a-z-]+)\s*-->")
+
+
+def source_slug(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page the generator adds to the site."""
+
+    src_uri: str
+    title: str
+    kind: str  # claim | topic | source | article | sources-index
+    key: str
+    in_nav: bool
+
+
+class Site:
+    """Pages and page bodies for one project."""
+
+    def __init__(self, project: Project, templates_dir: Path, *, use_directory_urls: bool = True,
+                 build_date: dt.date | None = None):
+        self.project = project
+        self.config = project.config
+        self.env = make_environment(templates_dir)
+        self.use_directory_urls = use_directory_urls
+        self.build_date = build_date or dt.date.today()
+        self.references: dict[str, Reference] = {k: format_reference(s) for k, s in project.sources.items()}
+        self.citations = project.citations()
+        self.by_topic = project.claims_by_topic()
+        self.claims = {c.id: c for c in project.claims}
+        self.levels = {name: self.config.lookup(name) for name in
+                       ("topics", "verdicts", "certainty", "directions", "notice_levels",
+                        "lowering_domains", "raising_domains")}
+        self._templates = {}
+
+    # --- URLs -----------------------------------------------------------------------------------
+
+    def url(self, src_uri: str) -> str:
+        """Site-root-relative URL of a page, as MkDocs will write it."""
+        stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+        if stem == "index":
+            return "" if self.use_directory_urls else "index.html"
+        if stem.endswith("/index"):
+            return stem[:-5] if self.use_directory_urls else stem + ".html"
+        return stem + "/" if self.use_directory_urls else stem + ".html"
+
+    def claim_uri(self, claim_id: str) -> str:
+        return f"claims/{claim_id}.md"
+
+    def source_uri(self, key: str) -> str:
+        return f"sources/{source_slug(key)}.md"
+
+    def topic_uri(self, topic: str) -> str:
+        return f"topics/{topic}.md"
+
+    def article_uri(self, article_id: str) -> str:
+        return f"articles/{article_id}.md"
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def pages(self) -> list[PageSpec]:
+        specs = [PageSpec(self.topic_uri(t.id), page_title(t.label), "topic", t.id, True) for t in self.config.topics]
+        specs += [PageSpec(self.article_uri(a.id), page_title(a.title), "article", a.id, True)
+                  for a in sorted(self.project.articles.values(), key=lambda a: a.id)]
+        specs.append(PageSpec("sources/index.md", "References", "sources-index", "", True))
+        specs += [PageSpec(self.claim_uri(c.id), page_title(c.claim), "claim", c.id, False) for c in self.project.claims]
+        specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or k), "source", k, False)
+                  for k in sorted(self.project.sources)]
+        return specs
+
+    def _template(self, name: str):
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(f"claimsite/{name}")
+        return template
+
+    def _context(self, base: str) -> dict:
+        return {"site": self, "base": base, "config": self.config, "levels": self.levels}
+
+    def render_page(self, spec: PageSpec, base: str) -> str:
+        ctx = self._context(base)
+        if spec.kind == "claim":
+            return self._template("claim.html").render(ctx, claim=self.claims[spec.key])
+        if spec.kind == "topic":
+            topic = self.levels["topics"][spec.key]
+            return self._template("topic.html").render(ctx, topic=topic, claims=self.by_topic.get(spec.key, []))
+        if spec.kind == "source":
+            return self._template("source.html").render(ctx, ref=self.references[spec.key],
+                                                        source=self.project.sources[spec.key],
+                                                        cited=self.citations.get(spec.key, []))
+        if spec.kind == "article":
+            article = self.project.articles[spec.key]
+            return self._template("article.html").render(ctx, article=article, claims=self.article_claims(article),
+                                                         tally=self.tally(self.article_claims(article)))
+        if spec.kind == "sources-index":
+            refs = sorted(self.references.values(), key=lambda r: (r.authors.lower(), r.title.lower()))
+            return self._template("sources_index.html").render(ctx, refs=refs)
+        raise ValueError(f"unknown page kind {spec.kind}")
+
+    def render_placeholders(self, markdown: str, base: str) -> str:
+        """Replace ``<!-- claimsite:NAME -->`` in a hand-written page with generated HTML."""
+
+        def replace(match: re.Match) -> str:
+            name = match.group(1)
+            try:
+                template = self._template(f"block_{name.replace('-', '_')}.html")
+            except Exception as exc:
+                raise ValueError(f"unknown placeholder claimsite:{name}") from exc
+            html = template.render(self._context(base), claims=self.ordered_claims())
+            return "\n\n" + " ".join(html.split("\n")) + "\n\n"
+
+        return PLACEHOLDER.sub(replace, markdown)
+
+    # --- helpers used by templates --------------------------------------------------------------
+
+    def ordered_claims(self) -> list[Claim]:
+        order = {t.id: i for i, t in enumerate(self.config.topics)}
+        return sorted(self.project.claims, key=lambda c: (order.get(c.topic, 99), c.claim.lower(), c.id))
+
+    def article_claims(self, article: Article) -> list[tuple[Claim, list]]:
+        """Claims made in an article, in reading order, each with its quotes from that article."""
+        found = []
+        for claim in self.project.claims:
+            quotes = [q for q in claim.claimed_in if q.article == article.id]
+            if quotes:
+                position = min(article.normalized.find(normalize(q.quote)) % (len(article.normalized) + 1)
+                               for q in quotes)
+                found.append((position, claim.id, claim, quotes))
+        return [(claim, quotes) for _, _, claim, quotes in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def tally(self, claims) -> list[tuple]:
+        counts = Counter(c.verdict for c, _ in claims)
+        return [(v, counts.get(v.id, 0)) for v in self.config.verdicts]
+
+    def notices_for(self, claim: Claim) -> list:
+        out = []
+        for item in claim.safety:
+            if isinstance(item, InlineNotice):
+                out.append({"level": self.levels["notice_levels"][item.level], "title": item.title or "",
+                            "text": item.text, "id": "", "sources": ()})
+            else:
+                notice = self.project.notices[item]
+                out.append({"level": self.levels["notice_levels"][notice.level], "title": notice.title,
+                            "text": notice.text, "id": notice.id, "sources": notice.sources})
+        severity = [n.id for n in self.config.notice_levels]
+        return sorted(out, key=lambda n: -severity.index(n["level"].id))
+
+    def claim_references(self, claim: Claim) -> list[tuple[int, Reference]]:
+        keys = []
+        for item in claim.evidence:
+            if item.source not in keys:
+                keys.append(item.source)
+        return [(i + 1, self.references[k]) for i, k in enumerate(keys)]
+
+    def due(self, claim: Claim) -> dt.date:
+        return claim.due(self.config)
+
+    def overdue(self, claim: Claim) -> bool:
+        return claim.due(self.config) < self.build_date
+
+    def notices(self) -> list:
+        severity = [n.id for n in self.config.notice_levels]
+        return sorted(self.project.notices.values(), key=lambda n: (-severity.index(n.level), n.id))
+
+    def schema(self) -> dict:
+        return claim_schema(self.config.enums())
+
+    def certainty_steps(self, claim: Claim) -> list[dict]:
+        """The GRADE path from the starting level to the stated certainty, step by step."""
+        rank = self.config.rank(claim.rationale.starting_level)
+        steps = []
+        for sign, adjustments, scale in ((-1, claim.rationale.lowered, "lowering_domains"),
+                                         (1, claim.rationale.raised, "raising_domains")):
+            for adj in adjustments:
+                rank += sign * adj.by
+                steps.append({"domain": self.levels[scale][adj.domain].label, "change": sign * adj.by, "why": adj.why,
+                              "level": self.config.level_at(rank)})
+        return steps
+
+
+def safe(html: str) -> Markup:
+    return Markup(html)

@@ -1,0 +1,180 @@
+"""Cross-file checks: references, quotes, dates, safety, GRADE arithmetic, coverage.
+
+:func:`validate` adds to the loader's report; it never raises on bad content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from .diagnostics import Report
+from .model import Claim, Project
+from .text import is_heading, normalize, sentences
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _closest(needle: str, haystack: str) -> str:
+    """The passage of ``haystack`` most like ``needle``, to show beside a misquote."""
+    if not haystack:
+        return ""
+    matcher = difflib.SequenceMatcher(None, haystack, needle, autojunk=False)
+    match = matcher.find_longest_match(0, len(haystack), 0, len(needle))
+    start = max(0, match.a - match.b)
+    return haystack[start:start + len(needle)]
+
+
+def check_claim(claim: Claim, project: Project, report: Report, today: dt.date) -> None:
+    config = project.config
+    path = claim.path
+    for quote in claim.claimed_in:
+        article = project.articles.get(quote.article)
+        if article is None:
+            known = ", ".join(sorted(project.articles)) or "none"
+            report.error(path, quote.line, f"unknown article '{quote.article}'",
+                         f"reviewed articles: {known} (add sources/articles/{quote.article}.yml to review a new one)")
+            continue
+        if normalize(quote.quote) not in article.normalized:
+            near = _closest(normalize(quote.quote), article.normalized)
+            report.error(path, quote.line, f"quote not found verbatim in article '{quote.article}' ({article.snapshot})",
+                         f"closest text in the article: \"{near[:120]}\"" if near else "copy the words exactly")
+    for item in claim.evidence:
+        if item.source not in project.sources:
+            close = difflib.get_close_matches(item.source, list(project.sources), n=1)
+            report.error(path, item.source_line, f"unknown source '{item.source}'",
+                         f"did you mean '{close[0]}'?" if close else "add the BibTeX entry to a file in sources/")
+    notices = project.notices
+    items = claim.lines.get("safety_items", [])
+    for index, notice in enumerate(claim.safety):
+        if isinstance(notice, str) and notice not in notices:
+            line = items[index] if index < len(items) else claim.line("safety")
+            close = difflib.get_close_matches(notice, list(notices), n=1)
+            report.error(path, line, f"unknown safety notice '{notice}'",
+                         f"did you mean '{close[0]}'?" if close else f"defined notices: {', '.join(sorted(notices)) or 'none'}")
+    if claim.topic in config.safety_required_topics and not claim.safety:
+        report.error(path, claim.line("safety"), f"a claim in topic '{claim.topic}' needs at least one safety notice",
+                     f"add a notice id ({', '.join(sorted(notices)[:4])}, ...) or an inline notice with a level")
+    _check_unfinished(claim, report)
+    _check_dates(claim, config, report, today)
+    _check_grade(claim, config, report)
+    _check_wording(claim, config, report)
+
+
+def _check_unfinished(claim: Claim, report: Report) -> None:
+    texts = [("claim", claim.claim), ("bottom_line", claim.bottom_line), ("rationale", claim.rationale.summary)]
+    texts += [("rationale", a.why) for a in claim.rationale.lowered + claim.rationale.raised]
+    texts += [("evidence", e.finding) for e in claim.evidence] + [("caveats", c) for c in claim.caveats]
+    for key, text in texts:
+        if "TODO" in text:
+            report.error(claim.path, claim.line(key), f"'{key}' still contains TODO", "fill in the skeleton")
+            return
+
+
+def _check_dates(claim: Claim, config, report: Report, today: dt.date) -> None:
+    latest = today + dt.timedelta(days=config.future_date_grace_days)
+    if claim.reviewed > latest:
+        report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is in the future",
+                     "use the date the review was done")
+    if claim.reviewed.year < 1990:
+        report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is implausibly early")
+    if claim.review_by and claim.review_by <= claim.reviewed:
+        report.error(claim.path, claim.line("review_by"), f"review_by {claim.review_by} is not after reviewed {claim.reviewed}")
+    if claim.due(config) < today:
+        report.warning(claim.path, claim.line("review_by") if claim.review_by else claim.line("reviewed"),
+                       f"review overdue since {claim.due(config)}",
+                       "re-check the literature, then update reviewed (and review_by)")
+
+
+def expected_certainty(claim: Claim, config) -> str:
+    rank = config.rank(claim.rationale.starting_level)
+    rank -= sum(a.by for a in claim.rationale.lowered)
+    rank += sum(a.by for a in claim.rationale.raised)
+    return config.level_at(rank).id
+
+
+def _check_grade(claim: Claim, config, report: Report) -> None:
+    expected = expected_certainty(claim, config)
+    if expected != claim.certainty:
+        lowered = sum(a.by for a in claim.rationale.lowered)
+        raised = sum(a.by for a in claim.rationale.raised)
+        report.error(claim.path, claim.line("certainty"),
+                     f"certainty '{claim.certainty}' does not follow from the rationale: starting level "
+                     f"'{claim.rationale.starting_level}', lowered {lowered}, raised {raised} gives '{expected}'",
+                     "fix the certainty or the domains in rationale.lowered / rationale.raised")
+
+
+_OVERCLAIM = re.compile(r"\b(prove[sdn]?|proof|cures?|cured|guarantee[sd]?)\b", re.I)
+_SAFE = re.compile(r"\b(?<!not )(?<!never )(?<!no )safe(ly)?\b", re.I)
+
+
+def _check_wording(claim: Claim, config, report: Report) -> None:
+    text = claim.bottom_line
+    lowered = normalize(text).lower()
+    line = claim.line("bottom_line")
+    match = _OVERCLAIM.search(text)
+    if match:
+        report.error(claim.path, line, f"bottom line says '{match.group(0)}'",
+                     "evidence reviews report what studies show; rephrase without proof or cure language")
+    match = _SAFE.search(text)
+    if match:
+        report.error(claim.path, line, f"bottom line calls something '{match.group(0)}'",
+                     "no review can show kratom use is safe; describe the risks found instead")
+    level = config.lookup("certainty")[claim.certainty]
+    if level.phrases and not any(re.search(r"\b" + re.escape(p) + r"\b", lowered) for p in level.phrases):
+        report.warning(claim.path, line,
+                       f"bottom line does not speak as '{level.label}' certainty requires ({level.wording})",
+                       f"use one of: {', '.join(level.phrases[:5])}")
+
+
+def check_coverage(project: Project, report: Report) -> None:
+    """Every sentence of a reviewed article is covered by a claim quote or listed as left out."""
+    quoted: dict[str, list[str]] = {}
+    for claim in project.claims:
+        for quote in claim.claimed_in:
+            quoted.setdefault(quote.article, []).append(normalize(quote.quote))
+    for article in project.articles.values():
+        if not article.text:
+            continue
+        spans = quoted.get(article.id, []) + [normalize(item.quote) for item in article.left_out]
+        for item in article.left_out:
+            if normalize(item.quote) not in article.normalized:
+                report.error(article.path, item.line, "left-out quote not found verbatim in the article text")
+        for number, sentence in sentences(article.text):
+            flat = normalize(sentence)
+            if is_heading(flat) or any(s in flat or flat in s for s in spans):
+                continue
+            report.warning(article.snapshot, number,
+                           f"sentence not reviewed: \"{flat[:70]}{'…' if len(flat) > 70 else ''}\"",
+                           f"quote it in a claim, or list it under left_out in {article.path} with the reason")
+
+
+def check_notices(project: Project, report: Report) -> None:
+    for notice in project.notices.values():
+        for key in notice.sources:
+            if key not in project.sources:
+                report.error(notice.path, notice.line, f"notice '{notice.id}' cites unknown source '{key}'")
+
+
+def validate(project: Project, report: Report, today: dt.date | None = None) -> None:
+    today = today or _today()
+    seen: dict[str, Claim] = {}
+    for claim in project.claims:
+        if claim.id in seen:
+            report.error(claim.path, claim.line("id"), f"duplicate claim id '{claim.id}' (also {seen[claim.id].path})",
+                         "claim ids are unique across all folders")
+            continue
+        seen[claim.id] = claim
+        check_claim(claim, project, report, today)
+    check_notices(project, report)
+    check_coverage(project, report)
+    cited = set(project.citations())
+    for notice in project.notices.values():
+        cited.update(notice.sources)
+    for key, source in project.sources.items():
+        if key not in cited:
+            report.warning(source.path, source.line, f"source '{key}' is not cited by any claim or notice",
+                           "cite it in an evidence entry, or remove it")
