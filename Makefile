@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test check serve bench clean help
+.PHONY: site test check serve bench clean help golden
 
 help:
 	@echo "make site   - install pinned dependencies into .venv/ and build site/"
@@ -35,3 +35,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf site .pytest_cache
+
+golden: $(STAMP)
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

@@ -39,6 +39,7 @@ class Config:
     sources_dir: Path
     articles_dir: Path
     notices_file: Path
+    templates_dir: Path
     topics: tuple[Level, ...]
     verdicts: tuple[Level, ...]
     certainty: tuple[Level, ...]  # highest first
@@ -129,7 +130,8 @@ def load_config(root: Path | str) -> Config:
     paths = doc.get("paths") or LDict()
     if not isinstance(paths, dict):
         raise _fail(path, doc.line_of("paths"), "'paths' must be a mapping")
-    defaults = {"claims": "claims", "sources": "sources", "articles": "sources/articles", "notices": "content/notices.yml"}
+    defaults = {"claims": "claims", "sources": "sources", "articles": "sources/articles", "notices": "content/notices.yml",
+                "templates": "templates"}
     resolved = {}
     for key, default in defaults.items():
         value = paths.get(key, default)
@@ -153,7 +155,7 @@ def load_config(root: Path | str) -> Config:
     return Config(
         root=root, path=path, title=title,
         claims_dir=resolved["claims"], sources_dir=resolved["sources"], articles_dir=resolved["articles"],
-        notices_file=resolved["notices"],
+        notices_file=resolved["notices"], templates_dir=resolved["templates"],
         topics=topics, verdicts=_levels(doc, "verdicts", path), certainty=_levels(doc, "certainty", path, min_items=2),
         directions=_levels(doc, "directions", path), notice_levels=_levels(doc, "notice_levels", path),
         lowering_domains=_levels(doc, "lowering_domains", path), raising_domains=_levels(doc, "raising_domains", path),

@@ -181,7 +181,9 @@ def load_sources(config: Config, report: Report) -> dict[str, Source]:
                              "each entry needs its own key")
                 continue
             if isinstance(block, ParsingFailedBlock):
-                reason = " ".join(str(block.error).split())[:200] if block.error else "syntax error"
+                error = block.error
+                reason = getattr(error, "abort_reason", "") or str(error or "") or "syntax error"
+                reason = " ".join(reason.split())[:200]
                 report.error(path, line, f"BibTeX syntax error: {reason}",
                              "check braces and commas around this entry")
                 continue

@@ -24,6 +24,7 @@ def skeleton(config: Config, claim_id: str, *, topic: str, article: str, quote: 
     directions = " | ".join(d.id for d in config.directions)
     schema_rel = "../" * (len(Path(config.claims_dir.relative_to(config.root)).parts) + 1) + "schema/claim.schema.json"
     safety = "\n  - TODO-notice-id" if topic in config.safety_required_topics else " []"
+    domain = next((d.id for d in config.lowering_domains if d.id == "indirectness"), config.lowering_domains[0].id)
     return f"""# yaml-language-server: $schema={schema_rel}
 id: {claim_id}
 claim: {_q(claim)}
@@ -31,14 +32,14 @@ topic: {topic}
 claimed_in:
   - article: {article}
     quote: {_q(quote)}
-verdict: unsupported  # {verdicts}
-certainty: very-low   # {levels}
+verdict: TODO  # {verdicts}
+certainty: {config.certainty[-1].id}  # {levels}
 bottom_line: >-
   TODO: one or two plain sentences; wording must match the certainty.
 rationale:
-  starting_level: low  # high for randomised trials, low for observational and other evidence
+  starting_level: {config.certainty[-2].id}  # {config.certainty[0].id} for randomised trials, {config.certainty[-2].id} for observational and other evidence
   lowered:
-    indirectness: {{by: 1, why: "TODO: why this domain lowers certainty"}}
+    {domain}: {{by: 1, why: "TODO: why this domain lowers certainty"}}
   raised: {{}}
   summary: >-
     TODO: why the evidence has this certainty.
@@ -46,9 +47,9 @@ evidence:
   - source: TODO-bibtex-key
     design: TODO
     finding: TODO what the source found, as far as it was read.
-    direction: context  # {directions}
+    direction: TODO  # {directions}
 caveats:
-  - TODO: what the evidence cannot tell.
+  - "TODO: what the evidence cannot tell."
 safety:{safety}
 reviewed: {today.isoformat()}
 """

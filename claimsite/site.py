@@ -187,6 +187,17 @@ class Site:
         severity = [n.id for n in self.config.notice_levels]
         return sorted(self.project.notices.values(), key=lambda n: (-severity.index(n.level), n.id))
 
+    def scale_css(self) -> str:
+        """Badge colours from review.yml: filled verdict badges, outlined certainty badges."""
+        rules = []
+        for v in self.config.verdicts:
+            if v.color:
+                rules.append(f".cs-verdict--{v.id} {{ background: {v.color}; }}")
+        for c in self.config.certainty:
+            if c.color:
+                rules.append(f".cs-certainty--{c.id} {{ color: {c.color}; }}")
+        return "/* generated from review.yml */\n" + "\n".join(rules) + "\n"
+
     def schema(self) -> dict:
         return claim_schema(self.config.enums())
 

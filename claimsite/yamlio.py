@@ -159,7 +159,8 @@ def load_yaml(text: str) -> tuple[object, list[YamlProblem]]:
         if exc.context:
             what = f"{exc.context}: {what}"
         hint = ""
-        if "\t" in what or "'\\t'" in what:
+        lines = text.splitlines()
+        if "\t" in what or (0 < line <= len(lines) and "\t" in lines[line - 1]):
             hint = "YAML does not allow tabs for indentation: use spaces"
         elif "constructor" in what or "tag" in what:
             hint = "YAML tags (!!python/..., !custom) are not allowed"

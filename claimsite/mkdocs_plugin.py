@@ -1,0 +1,128 @@
+"""The MkDocs adapter: the ``claimsite`` plugin (``plugins: [claimsite]`` in mkdocs.yml).
+
+It loads and validates the review (or takes the copy ``claimsite.builder``
+already loaded), adds one generated page per claim, topic, source and article,
+renders their bodies with the review's templates, and fills the placeholders
+of hand-written pages.  Claims and sources stay out of the navigation: a nav
+listing every page makes build time and output grow with the square of the
+pages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_datetime
+
+from . import builder
+from .site import Site
+
+log = get_plugin_logger("claimsite")
+SCALE_CSS = "assets/claimsite-scales.css"
+
+_CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it was claimed"),
+              ("evidence", "What the evidence shows"), ("certainty", "Why this certainty"), ("caveats", "Caveats"),
+              ("safety", "Safety"), ("references", "References")]
+
+
+class ClaimsitePlugin(BasePlugin):
+    """Adds claim, topic, source and article pages to a MkDocs site."""
+
+    def __init__(self):
+        super().__init__()
+        self.site: Site | None = None
+        self.specs: dict = {}
+
+    def on_config(self, config, **_):
+        root = Path(config.config_file_path).resolve().parent
+        strict = bool(config.strict)
+        project, report = builder.take_preloaded(root)
+        if project is None:
+            project, report = builder.check(root)
+            for item in report.sorted():
+                (log.error if item.severity == "error" else log.warning)(item.format())
+            if report.failed():
+                raise PluginError(f"the review has {len(report.errors())} error(s); run `python build.py check`")
+        else:
+            for item in report.sorted():
+                if item.severity != "error":
+                    log.warning(item.format(strict=strict))
+        site = Site(project, project.config.templates_dir, use_directory_urls=config.use_directory_urls,
+                    build_date=get_build_datetime().date())
+        self.site = site
+        self.specs = {spec.src_uri: spec for spec in site.pages()}
+        config.nav = self._expand_nav(config.nav, site)
+        if SCALE_CSS not in config.extra_css:
+            config.extra_css.append(SCALE_CSS)
+        return config
+
+
+    @staticmethod
+    def _expand_nav(nav, site: Site):
+        if not nav:
+            return nav
+        generated = {
+            "claimsite:topics": [{t.label: site.topic_uri(t.id)} for t in site.config.topics],
+            "claimsite:articles": [{a.title: site.article_uri(a.id)}
+                                   for a in sorted(site.project.articles.values(), key=lambda a: a.id)],
+        }
+        out = []
+        for item in nav:
+            if isinstance(item, dict):
+                (title, value), = item.items()
+                if isinstance(value, str) and value in generated:
+                    out.append({title: generated[value]})
+                    continue
+                if isinstance(value, list):
+                    out.append({title: ClaimsitePlugin._expand_nav(value, site)})
+                    continue
+            out.append(item)
+        return out
+
+
+    def on_files(self, files, *, config):
+        for spec in self.specs.values():
+            if files.get_file_from_path(spec.src_uri) is not None:
+                raise PluginError(f"content/{spec.src_uri} clashes with a generated page; rename it")
+            files.append(File.generated(
+                config, spec.src_uri, content=f"# {spec.title}\n",
+                inclusion=InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV,
+            ))
+        schema = json.dumps(self.site.schema(), indent=2, ensure_ascii=False) + "\n"
+        files.append(File.generated(config, "schema/claim.schema.json", content=schema))
+        files.append(File.generated(config, SCALE_CSS, content=self.site.scale_css()))
+        return files
+
+
+    @staticmethod
+    def _base(page) -> str:
+        return "../" * page.url.count("/")
+
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is not None:
+            page.meta["title"] = spec.title
+            return ""
+        try:
+            return self.site.render_placeholders(markdown, self._base(page))
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+
+
+    def on_page_content(self, html, *, page, config, files):
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            return html
+        body = self.site.render_page(spec, self._base(page))
+        if spec.kind == "claim":
+            page.toc = get_toc([{"level": 2, "id": anchor, "name": name, "children": []}
+                                for anchor, name in _CLAIM_TOC if f'id="{anchor}"' in body])
+        else:
+            page.toc = get_toc([])
+        return body

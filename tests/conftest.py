@@ -1,0 +1,35 @@
+"""Shared test helpers: tiny complete review projects copied to a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make_project(tmp_path: Path, name: str = "mini") -> Path:
+    """Copy fixture ``name`` to ``tmp_path/name`` with the repository's templates, and return it."""
+    root = tmp_path / name
+    if name != "mini":  # other fixtures are laid over the mini review
+        shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(FIXTURES / name, root, dirs_exist_ok=True)
+    if not (root / "templates").exists():
+        shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run ``build.py`` as a contributor would, in ``cwd``."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    return make_project(tmp_path, "mini")

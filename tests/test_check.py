@@ -1,0 +1,93 @@
+"""`build.py check`: the exact diagnostics of a broken review, and a clean one."""
+
+from pathlib import Path
+
+from conftest import FIXTURES, make_project, run_cli
+
+
+def diagnostics(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line and not line.startswith(("    hint:", "checked "))]
+
+
+def test_clean_fixture_passes_strict(mini):
+    result = run_cli("check", "--strict", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stderr
+
+
+def test_broken_fixture_gives_exactly_the_expected_diagnostics(tmp_path):
+    root = make_project(tmp_path, "broken")
+    result = run_cli("check", cwd=root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    expected = (FIXTURES / "broken" / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert diagnostics(result.stderr) == expected
+
+
+def test_every_error_has_a_hint_or_a_self_explaining_message(tmp_path):
+    root = make_project(tmp_path, "broken")
+    lines = run_cli("check", cwd=root).stderr.splitlines()
+    hinted = sum(1 for line in lines if line.startswith("    hint:"))
+    assert hinted >= 20
+
+
+def test_warnings_fail_only_under_strict(mini):
+    claim = mini / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    claim.write_text(claim.read_text().replace("review_by: 2099-01-15", "review_by: 2020-01-16").replace(
+        "reviewed: 2026-01-15", "reviewed: 2020-01-15"))
+    relaxed = run_cli("check", cwd=mini)
+    assert relaxed.returncode == 0
+    assert "warning: review overdue since 2020-01-16" in relaxed.stderr
+    strict = run_cli("check", "--strict", cwd=mini)
+    assert strict.returncode == 1
+    assert "error: review overdue since 2020-01-16" in strict.stderr
+
+
+def test_github_annotations(tmp_path):
+    root = make_project(tmp_path, "broken")
+    result = run_cli("check", "--format", "github", cwd=root)
+    assert "::error file=claims/risks/dangling.yaml,line=18::unknown source 'doe2020cofee' (hint: did you mean 'doe2020coffee'?)" \
+        in result.stdout.splitlines()
+
+
+def test_uncovered_article_sentence_is_a_warning(mini):
+    article = mini / "sources" / "articles" / "blog.yml"
+    article.write_text(article.read_text().replace("left_out:\n  - quote: You should drink ten cups a day.\n"
+                                                   "    reason: Advice, not a checkable statement.\n", "left_out: []\n"))
+    result = run_cli("check", cwd=mini)
+    assert 'sources/articles/blog.txt:3: warning: sentence not reviewed: "You should drink ten cups a day."' \
+        in result.stderr
+
+
+def test_config_error_names_file_and_line(mini):
+    config = mini / "review.yml"
+    config.write_text(config.read_text().replace("review_interval_days: 365", "review_interval_days: soon"))
+    result = run_cli("check", cwd=mini)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "review.yml:3: error: 'review_interval_days' must be a whole number of days" in result.stderr
+
+
+def test_new_writes_a_skeleton_that_check_flags_until_filled(mini):
+    result = run_cli("new", "coffee-and-focus", "--topic", "effects", "--article", "blog",
+                     "--quote", "Coffee wakes you up within minutes.", "--claim", "Coffee improves focus.", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    path = mini / "claims" / "effects" / "coffee-and-focus.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=")
+    check = run_cli("check", cwd=mini)
+    assert check.returncode == 1
+    assert "claims/effects/coffee-and-focus.yaml:8: error: 'verdict' has value 'TODO', which is not allowed" \
+        in check.stderr
+    assert "'evidence[1].direction' has value 'TODO'" in check.stderr
+    path.write_text(text.replace("verdict: TODO", 'verdict: "unproven"').replace("direction: TODO", "direction: context"))
+    check = run_cli("check", cwd=mini)
+    assert "claims/effects/coffee-and-focus.yaml:10: error: 'bottom_line' still contains TODO" in check.stderr
+    assert "unknown source 'TODO-bibtex-key'" in check.stderr
+    again = run_cli("new", "coffee-and-focus", cwd=mini)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_new_rejects_unsafe_ids(mini):
+    result = run_cli("new", "../escape", cwd=mini)
+    assert result.returncode == 1 and "not a valid id" in result.stderr
+    assert not (mini.parent / "escape.yaml").exists()
