@@ -264,23 +264,25 @@ ARTICLE_SCHEMA = {
 }
 
 
-def load_articles(config: Config, report: Report) -> dict[str, Article]:
+def load_articles(config: Config, report: Report, unreadable: set[str] | None = None) -> dict[str, Article]:
     articles: dict[str, Article] = {}
+    unreadable = set() if unreadable is None else unreadable
     if not config.articles_dir.is_dir():
         return articles
     validator = Validator(ARTICLE_SCHEMA)
     for path in sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES):
         doc = _read_yaml(path, report, config.root)
-        if doc is None:
-            continue
-        if not isinstance(doc, LDict):
+        errors = []
+        if doc is not None and not isinstance(doc, LDict):
             report.error(path, 1, "an article file must be a mapping of fields")
-            continue
-        errors = validator.validate(doc, doc.line)
-        if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
-            errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'", ""))
-        if errors:
+            doc = None
+        if doc is not None:
+            errors = validator.validate(doc, doc.line)
+            if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
+                errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'", ""))
             _report_schema(path, errors, report)
+        if doc is None or errors:
+            unreadable.add(path.stem)  # claims citing it are not flagged again
             continue
         snapshot = config.articles_dir / doc.get("snapshot", f"{doc['id']}.txt")
         text = ""
@@ -340,10 +342,12 @@ def load_notices(config: Config, report: Report) -> dict[str, Notice]:
 def load_project(config: Config, report: Report) -> Project:
     """Load everything; problems go to ``report``, records with errors are left out of the project."""
     validator = validator_for(config.enums())
+    unreadable: set[str] = set()
     return Project(
         config=config,
         claims=sorted(load_claims(config, report, validator), key=lambda c: c.id),
         sources=load_sources(config, report),
-        articles=load_articles(config, report),
+        articles=load_articles(config, report, unreadable),
         notices=load_notices(config, report),
+        unreadable=unreadable,
     )

@@ -172,6 +172,7 @@ class Project:
     sources: dict[str, Source]
     articles: dict[str, Article]
     notices: dict[str, Notice]
+    unreadable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
 
     def claims_by_topic(self) -> dict[str, list[Claim]]:
         grouped: dict[str, list[Claim]] = {t.id: [] for t in self.config.topics}
