@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: site test check serve bench clean help golden
 
@@ -18,6 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
 site: $(STAMP)
 	$(BIN)/python build.py build
 
@@ -27,7 +32,7 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/python build.py serve
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
-from . import builder
+from . import builder, htmlfix
 from .site import Site
 
 log = get_plugin_logger("claimsite")
@@ -126,3 +126,9 @@ class ClaimsitePlugin(BasePlugin):
         else:
             page.toc = get_toc([])
         return body
+
+    def on_post_page(self, output, *, page, config):
+        return htmlfix.repair(output)
+
+    def on_post_template(self, output_content, *, template_name, config):
+        return htmlfix.repair(output_content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -33,3 +34,22 @@ def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: int = 120) 
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     return make_project(tmp_path, "mini")
+
+
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory) -> Path:
+    """The repository's review, built once per test session."""
+    out = tmp_path_factory.mktemp("repo-site") / "site"
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    result = run_cli("build", "--site-dir", str(out), cwd=REPO, env=env)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def require_tool(path: str, how: str) -> str:
+    if not Path(path).exists():
+        pytest.fail(f"{path} is missing: {how}")
+    return path

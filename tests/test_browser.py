@@ -1,0 +1,195 @@
+"""The built site in a real browser (Debian's Chromium through Playwright): journeys, search, mobile,
+no JavaScript, no request leaving localhost, and axe-core accessibility checks on every page type."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO, require_tool
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+PAGE_TYPES = {
+    "home": "", "topic": "topics/sleep/", "claim": "claims/gaba-enhancement/",
+    "dosing-claim": "claims/high-dose-sleepiness/", "source": "sources/kruegel2016synthetic/",
+    "article": "articles/article-b/", "references": "sources/", "methodology": "methodology/",
+    "safety": "safety/", "format": "format/",
+}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(repo_site):
+    handler = functools.partial(_Quiet, directory=str(repo_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_tool(CHROMIUM, "install Debian's chromium (apt-get install chromium); .ci/run does")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Outside:
+    """Records (and blocks) every request that would leave localhost."""
+
+    def __init__(self, context):
+        self.requests: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route):
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.requests.append(route.request.url)
+            route.abort()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.outside = Outside(ctx)
+    yield ctx
+    ctx.close()
+
+
+def test_journey_home_topic_claim_source_article_and_back(context, server):
+    from playwright.sync_api import expect
+
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_role("navigation").get_by_role("link", name="Sleep", exact=True).first.click()
+    expect(page).to_have_url(server + "topics/sleep/")
+    page.locator("table.cs-claims a").first.click()
+    expect(page.locator(".cs-claim")).to_be_visible()
+    claim_url = page.url
+    assert page.locator(".cs-verdict").first.is_visible()
+    page.locator("a.cs-ref-more").first.click()
+    expect(page.get_by_role("heading", name="Claims citing this source")).to_be_visible()
+    assert "/sources/" in page.url
+    page.go_back()
+    expect(page).to_have_url(claim_url)
+    page.locator("figure.cs-quote figcaption a").first.click()
+    expect(page.get_by_role("heading", name="Claims in reading order")).to_be_visible()
+    assert "/articles/article-" in page.url
+    page.go_back()
+    expect(page).to_have_url(claim_url)
+    assert context.outside.requests == []
+
+
+def test_search_finds_a_claim_by_a_word_from_its_text(context, server):
+    page = context.new_page()
+    page.goto(server)
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill("adrenergic")
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=10_000)
+    assert "adrenergic" in page.locator(".md-search-result").inner_text().lower()
+    assert context.outside.requests == []
+
+
+def test_mobile_viewport_shows_verdict_and_safety_without_horizontal_scroll(browser, server):
+    ctx = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True)
+    outside = Outside(ctx)
+    page = ctx.new_page()
+    for path in ("claims/high-dose-sleepiness/", "claims/gaba-enhancement/", ""):
+        page.goto(server + path)
+        width = page.evaluate("document.documentElement.clientWidth")
+        assert page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]") == [width, width], path
+        if path:
+            for selector in (".cs-verdict", ".cs-certainty", ".cs-notice"):
+                box = page.locator(selector).first.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (path, selector)
+    assert outside.requests == []
+    ctx.close()
+
+
+def test_pages_work_without_javascript(browser, server):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(server + "claims/high-dose-sleepiness/")
+    text = " ".join(page.locator("body").text_content().split())
+    for expected in ("Verdict: Unsupported", "Certainty of evidence: Very low", "Bottom line", "What the evidence shows",
+                     "Safety", "References", "Reviewed"):
+        assert expected in text, expected
+    assert page.locator("ol.cs-references li").count() >= 3
+    assert page.locator(".cs-notice").count() >= 1
+    page.goto(server)
+    assert page.locator("table.cs-claims tbody tr").count() >= 35
+    ctx.close()
+
+
+def test_no_request_leaves_localhost_on_any_page_type(context, server):
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, path in PAGE_TYPES.items():
+        page.goto(server + path, wait_until="networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert context.outside.requests == []
+
+
+def test_outside_request_detector_catches_an_external_font(context, server):
+    page = context.new_page()
+    page.goto(server)
+    page.evaluate("""() => { const l = document.createElement('link'); l.rel = 'stylesheet';
+        l.href = 'https://fonts.googleapis.com/css?family=Roboto'; document.head.appendChild(l); }""")
+    page.wait_for_timeout(500)
+    assert any("fonts.googleapis.com" in url for url in context.outside.requests)
+
+
+def run_axe(page) -> list[dict]:
+    require_tool(str(AXE), "run `npm ci` (make test does)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})""")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_axe_finds_no_wcag_a_or_aa_violations(context, server, name):
+    page = context.new_page()
+    page.goto(server + PAGE_TYPES[name], wait_until="networkidle")
+    violations = run_axe(page)
+    assert violations == [], json.dumps(violations, indent=1)
+
+
+def test_axe_catches_an_image_without_alt_text(context, server):
+    page = context.new_page()
+    page.goto(server + PAGE_TYPES["claim"])
+    page.evaluate("""() => { const i = document.createElement('img'); i.src = 'x.png';
+        document.querySelector('.cs-claim').appendChild(i); }""")
+    assert "image-alt" in [v["id"] for v in run_axe(page)]
+
+
+def test_badges_are_readable_without_colour(context, server):
+    page = context.new_page()
+    page.goto(server + PAGE_TYPES["claim"])
+    verdict = page.locator(".cs-verdict").first
+    assert verdict.inner_text().strip().endswith("Unsupported")
+    assert verdict.locator(".cs-badge__shape").inner_text().strip() == "?"
+    certainty = page.locator(".cs-certainty").first
+    assert "Very low" in certainty.inner_text() and "⊕◯◯◯" in certainty.inner_text()
