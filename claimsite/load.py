@@ -44,6 +44,8 @@ def _read_yaml(path: Path, report: Report, root: Path):
         report.error(path, item.line, item.message, item.hint)
     if problems:
         return None
+    if data is None:
+        report.error(path, 0, "file has no content (only comments or an empty document)", "fill it in, or delete it")
     return data
 
 
