@@ -67,10 +67,47 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _ask(prompt: str, choices: list[str] | None = None, check=None) -> str:
+    """Ask on the terminal until the answer is acceptable."""
+    while True:
+        hint = f" [{', '.join(choices)}]" if choices else ""
+        print(f"{prompt}{hint}: ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            raise ValueError("no answer given (end of input)")
+        answer = line.strip()
+        problem = None
+        if not answer:
+            problem = "an answer is needed"
+        elif choices and answer not in choices:
+            problem = f"choose one of: {', '.join(choices)}"
+        elif check:
+            problem = check(answer)
+        if not problem:
+            return answer
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _prompt_missing(args, config) -> None:
+    from .scaffold import quote_problem
+
+    if not args.topic:
+        args.topic = _ask("Topic", [t.id for t in config.topics])
+    if not args.article:
+        articles = sorted(p.stem for p in config.articles_dir.glob("*.y*ml")) if config.articles_dir.is_dir() else []
+        args.article = _ask("Article the claim comes from", articles or None)
+    if not args.quote:
+        args.quote = _ask("Short verbatim quote from the article", check=lambda q: quote_problem(config, args.article, q))
+    if not args.claim:
+        args.claim = _ask("The claim as one neutral sentence")
+
+
 def cmd_new(args) -> int:
     root = Path(args.root).resolve()
     config = load_config(root)
     try:
+        if args.interactive or (sys.stdin.isatty() and not (args.topic and args.article and args.quote)):
+            _prompt_missing(args, config)
         path = write_skeleton(config, args.id, topic=args.topic, article=args.article, quote=args.quote,
                               claim=args.claim, force=args.force, today=dt.date.today())
     except ValueError as exc:
@@ -79,6 +116,38 @@ def cmd_new(args) -> int:
     print(f"wrote {path.relative_to(root)}: fill in the parts marked TODO, then run `python build.py check`",
           file=sys.stderr)
     return 0
+
+
+def cmd_source(args) -> int:
+    from .scaffold import write_source_skeleton
+
+    root = Path(args.root).resolve()
+    config = load_config(root)
+    try:
+        path, key = write_source_skeleton(config, doi=args.doi, pmid=args.pmid, url=args.url, file=args.file,
+                                          today=dt.date.today())
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"added '{key}' to {path.relative_to(root)}: look the record up (PubMed, the DOI's landing page or the "
+          "agency's page), fill in every TODO from what you see there, rename the key, and say in 'verified' "
+          "where you saw it; then run `python build.py check`", file=sys.stderr)
+    return 0
+
+
+def cmd_links(args) -> int:
+    from .diagnostics import Diagnostic
+    from .external import check_all
+
+    project, report = builder.check(args.root)
+    sources = sorted(project.sources.values(), key=lambda s: s.key)
+    print(f"checking the DOIs, PMIDs and URLs of {len(sources)} sources ...", file=sys.stderr)
+    findings = check_all(sources, timeout=args.timeout)
+    items = [Diagnostic(f.source.path, f.source.field_lines.get(f.field, f.source.line), f.message,
+                        severity="warning") for f in findings]
+    _print_diagnostics(sorted(items), args.format, False)
+    print(f"{len(findings)} problem(s) in {len(sources)} sources", file=sys.stderr)
+    return 1 if findings and args.fail else 0
 
 
 def cmd_schema(args) -> int:
@@ -117,7 +186,21 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--quote", help="short verbatim quote from the article")
     n.add_argument("--claim", help="the claim as one neutral sentence")
     n.add_argument("--force", action="store_true", help="overwrite an existing file")
+    n.add_argument("--interactive", action="store_true",
+                   help="ask for whatever is missing (the default on a terminal)")
     n.set_defaults(func=cmd_new)
+    so = sub.add_parser("source", help="start a BibTeX entry from a DOI, PMID or agency URL (offline skeleton)")
+    group = so.add_mutually_exclusive_group(required=True)
+    group.add_argument("--doi")
+    group.add_argument("--pmid")
+    group.add_argument("--url", help="an agency or regulator page")
+    so.add_argument("--file", default="new-sources.bib", help="file in sources/ to append to")
+    so.set_defaults(func=cmd_source)
+    li = sub.add_parser("links", help="resolve every DOI, PMID and URL, and look for retractions (needs network)")
+    li.add_argument("--format", choices=["text", "github"], default="text")
+    li.add_argument("--timeout", type=float, default=20.0)
+    li.add_argument("--fail", action="store_true", help="exit 1 when a problem is found")
+    li.set_defaults(func=cmd_links)
     sc = sub.add_parser("schema", help="write the claim JSON Schema (for editors)")
     sc.add_argument("--output", default="-", help="file to write, or - for standard output")
     sc.set_defaults(func=cmd_schema)

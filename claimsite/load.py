@@ -27,6 +27,11 @@ DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
 PMCID_PATTERN = re.compile(r"^PMC\d{1,9}$")
 VERIFIED_FIELD = "verified"
+# Fields shown on the site: only these are decoded from LaTeX (decoding is the slow part of BibTeX reading).
+DISPLAYED = {"author", "editor", "title", "journal", "journaltitle", "booktitle", "publisher", "organization",
+             "institution", "howpublished", "note", "verified", "year", "date", "volume", "number", "pages",
+             "urldate", "annote", "annotation", "extra"}
+_VERIFIED_NOTE = re.compile(r"(?im)^\s*verified\s*:\s*(.+)$")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -204,13 +209,35 @@ def load_sources(config: Config, report: Report) -> dict[str, Source]:
             fields, field_lines = {}, {}
             for item in block.fields:
                 name = item.key.lower()
-                value = item.value if isinstance(item.value, str) else str(item.value)
-                fields[name] = " ".join(decode_latex(_strip_enclosing(value)).split())
+                value = _strip_enclosing(item.value if isinstance(item.value, str) else str(item.value))
+                if name in DISPLAYED and name not in ("author", "editor"):
+                    value = decode_latex(value)
+                fields[name] = value if name in ("annote", "annotation", "extra") else " ".join(value.split())
                 field_lines[name] = (item.start_line or block.start_line or 0) + 1
+            _normalise_fields(fields, field_lines)
             source = Source(key, block.entry_type.lower(), fields, rel, line, field_lines)
             _check_source(source, path, report)
             sources[key] = source
     return sources
+
+
+def _normalise_fields(fields: dict, lines: dict) -> None:
+    """Accept biblatex and reference-manager exports (Zotero Better BibTeX) as they are."""
+    if "journal" not in fields and "journaltitle" in fields:
+        fields["journal"], lines["journal"] = fields["journaltitle"], lines["journaltitle"]
+    if "year" not in fields and re.match(r"^\d{4}", fields.get("date", "")):
+        fields["year"], lines["year"] = fields["date"][:4], lines["date"]
+    if "pmid" not in fields and fields.get("eprinttype", "").lower() in ("pmid", "pubmed") and "eprint" in fields:
+        fields["pmid"], lines["pmid"] = fields["eprint"], lines["eprint"]
+    if VERIFIED_FIELD not in fields:
+        for name in ("note", "annote", "annotation", "extra"):
+            match = _VERIFIED_NOTE.search(fields.get(name, ""))
+            if match:
+                fields[VERIFIED_FIELD], lines[VERIFIED_FIELD] = match.group(1).strip(), lines[name]
+                break
+    for name in ("annote", "annotation", "extra"):
+        if name in fields:
+            fields[name] = " ".join(fields[name].split())
 
 
 def _check_source(source: Source, path: Path, report: Report) -> None:
@@ -238,7 +265,13 @@ def _check_source(source: Source, path: Path, report: Report) -> None:
         report.error(path, line, f"source '{source.key}' has no title")
     if not source.get(VERIFIED_FIELD):
         report.error(path, line, f"source '{source.key}' does not say how it was verified",
-                     "add verified = {YYYY-MM-DD: where the record was seen, e.g. PubMed record PMID ...}")
+                     "add verified = {YYYY-MM-DD: where the record was seen, e.g. PubMed record PMID ...}, "
+                     "or a line 'verified: ...' in its note (Zotero: the Extra field)")
+    for name, value in source.fields.items():
+        if "TODO" in value:
+            report.error(path, source.field_lines.get(name, line), f"source '{source.key}': '{name}' still says TODO",
+                         "fill it in from the record you looked up")
+            break
 
 
 # --- articles and notices -----------------------------------------------------------------------

@@ -27,7 +27,7 @@ SCALE_CSS = "assets/claimsite-scales.css"
 
 _CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it was claimed"),
               ("evidence", "What the evidence shows"), ("certainty", "Why this certainty"), ("caveats", "Caveats"),
-              ("safety", "Safety"), ("references", "References")]
+              ("safety", "Safety"), ("references", "References"), ("history", "History")]
 
 
 class ClaimsitePlugin(BasePlugin):
@@ -85,13 +85,26 @@ class ClaimsitePlugin(BasePlugin):
         return out
 
 
+    @staticmethod
+    def _nav_paths(nav) -> set[str]:
+        paths: set[str] = set()
+        for item in nav or []:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            if isinstance(value, list):
+                paths |= ClaimsitePlugin._nav_paths(value)
+            elif isinstance(value, str):
+                paths.add(value)
+        return paths
+
     def on_files(self, files, *, config):
+        in_nav = self._nav_paths(config.nav) if config.nav else None
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"content/{spec.src_uri} clashes with a generated page; rename it")
             files.append(File.generated(
                 config, spec.src_uri, content=f"# {spec.title}\n",
-                inclusion=InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV,
+                inclusion=InclusionLevel.INCLUDED if spec.in_nav and (in_nav is None or spec.src_uri in in_nav)
+            else InclusionLevel.NOT_IN_NAV,
             ))
         schema = json.dumps(self.site.schema(), indent=2, ensure_ascii=False) + "\n"
         files.append(File.generated(config, "schema/claim.schema.json", content=schema))

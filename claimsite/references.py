@@ -28,6 +28,19 @@ def _split_names(value: str) -> list[str]:
     return [n.strip() for n in names if n.strip()]
 
 
+def _wholly_braced(name: str) -> bool:
+    """True for '{World Health Organization}', false for '{\\"O}zt{\\"u}rk, Bar{\\i}{\\c s}'."""
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for index, ch in enumerate(name):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0:
+            return index == len(name) - 1
+    return False
+
+
 def _clean(part: str) -> str:
     from .load import decode_latex
 
@@ -50,7 +63,7 @@ def parse_authors(value: str) -> list[Author]:
         if name.lower() == "others":
             authors.append(Author("", "", is_others=True))
             continue
-        if name.startswith("{") and name.endswith("}"):  # {Corporate Author}
+        if _wholly_braced(name):  # {Corporate Author}
             authors.append(Author(_clean(name[1:-1]), ""))
             continue
         if "," in name:

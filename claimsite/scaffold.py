@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from .config import Config
+from .text import normalize
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -55,6 +56,16 @@ reviewed: {today.isoformat()}
 """
 
 
+def quote_problem(config: Config, article: str, quote: str) -> str | None:
+    """Why ``quote`` cannot be used from ``article``, or None when it is found verbatim."""
+    snapshot = config.articles_dir / f"{article}.txt"
+    if not snapshot.is_file():
+        return f"no stored text for article '{article}' ({snapshot.name})"
+    if normalize(quote) not in normalize(snapshot.read_text(encoding="utf-8", errors="replace")):
+        return f"not found verbatim in {article}: copy the words exactly"
+    return None
+
+
 def write_skeleton(config: Config, claim_id: str, *, topic: str | None, article: str | None, quote: str | None,
                    claim: str | None, force: bool, today: dt.date) -> Path:
     if not ID_PATTERN.match(claim_id) or len(claim_id) > 80:
@@ -66,9 +77,48 @@ def write_skeleton(config: Config, claim_id: str, *, topic: str | None, article:
     existing = [p for p in config.claims_dir.rglob(f"{claim_id}.y*ml")] if config.claims_dir.is_dir() else []
     if existing and not force:
         raise ValueError(f"{existing[0].relative_to(config.root)} already exists (use --force to overwrite)")
+    if article and quote:
+        problem = quote_problem(config, article, quote)
+        if problem:
+            raise ValueError(f"quote {problem}")
     path = config.claims_dir / topic / f"{claim_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(config, claim_id, topic=topic, article=article or "TODO-article-id",
                              quote=quote or "TODO: short verbatim quote", claim=claim or "TODO: the claim as one neutral sentence.",
                              today=today), encoding="utf-8")
     return path
+
+
+def write_source_skeleton(config: Config, *, doi: str | None, pmid: str | None, url: str | None, file: str,
+                          today: dt.date) -> tuple[Path, str]:
+    """Append a BibTeX skeleton for a DOI, PMID or URL; nothing is looked up (this runs offline)."""
+    from .load import DOI_PATTERN, PMID_PATTERN
+
+    if doi is not None:
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I)
+        if not DOI_PATTERN.match(doi):
+            raise ValueError(f"'{doi}' is not a DOI (they look like 10.1016/j.drugalcdep.2016.12.020)")
+        ident, key = f"  doi = {{{doi}}},", "todo-" + re.sub(r"[^a-z0-9]+", "-", doi.lower()).strip("-")[:40]
+        kind = "article"
+    elif pmid is not None:
+        if not PMID_PATTERN.match(pmid.strip()):
+            raise ValueError(f"'{pmid}' is not a PMID (digits only, e.g. 28171807)")
+        ident, key, kind = f"  pmid = {{{pmid.strip()}}},", f"todo-pmid-{pmid.strip()}", "article"
+    else:
+        if not re.match(r"^https?://\S+$", url or ""):
+            raise ValueError("an agency page needs a full http(s) address")
+        ident = f"  url = {{{url}}},\n  urldate = {{{today.isoformat()}}},"
+        key, kind = "todo-" + re.sub(r"[^a-z0-9]+", "-", url.lower().split("//", 1)[1])[:40].strip("-"), "misc"
+    if not re.match(r"^[A-Za-z0-9_.-]+\.bib$", file):
+        raise ValueError("--file must be a plain file name ending in .bib")
+    path = config.sources_dir / file
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if "{" + key + "," in existing:
+        raise ValueError(f"{path.name} already has an entry '{key}'")
+    venue = "  journal = {TODO},\n" if kind == "article" else "  organization = {TODO: the agency},\n"
+    entry = (f"@{kind}{{{key},\n  author = {{TODO: Last, First and Last, First}},\n  title = {{TODO}},\n{venue}"
+             f"  year = {{TODO}},\n{ident}\n  verified = {{TODO: {today.isoformat()}: where you saw the record}}\n}}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(("\n" if existing and not existing.endswith("\n\n") else "") + entry)
+    return path, key

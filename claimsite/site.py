@@ -15,6 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .history import Change, claim_history
 from .model import Article, Claim, InlineNotice, Project
 from .references import Reference, format_reference
 from .render import make_environment, page_title
@@ -43,7 +44,7 @@ class Site:
     """Pages and page bodies for one project."""
 
     def __init__(self, project: Project, templates_dir: Path, *, use_directory_urls: bool = True,
-                 build_date: dt.date | None = None):
+                 build_date: dt.date | None = None, history: dict[str, list[Change]] | None = None):
         self.project = project
         self.config = project.config
         self.env = make_environment(templates_dir)
@@ -57,6 +58,7 @@ class Site:
                        ("topics", "verdicts", "certainty", "directions", "notice_levels",
                         "lowering_domains", "raising_domains")}
         self._templates = {}
+        self.history = claim_history(self.config.root, self.config.claims_dir) if history is None else history
 
     # --- URLs -----------------------------------------------------------------------------------
 
@@ -88,6 +90,7 @@ class Site:
         specs += [PageSpec(self.article_uri(a.id), page_title(a.title), "article", a.id, True)
                   for a in sorted(self.project.articles.values(), key=lambda a: a.id)]
         specs.append(PageSpec("sources/index.md", "References", "sources-index", "", True))
+        specs.append(PageSpec("reviews.md", "Review schedule", "reviews", "", True))
         specs += [PageSpec(self.claim_uri(c.id), page_title(c.claim), "claim", c.id, False) for c in self.project.claims]
         specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or k), "source", k, False)
                   for k in sorted(self.project.sources)]
@@ -117,6 +120,12 @@ class Site:
             article = self.project.articles[spec.key]
             return self._template("article.html").render(ctx, article=article, claims=self.article_claims(article),
                                                          tally=self.tally(self.article_claims(article)))
+        if spec.kind == "reviews":
+            soon = self.build_date + dt.timedelta(days=90)
+            overdue = sorted((c for c in self.project.claims if self.overdue(c)), key=lambda c: (self.due(c), c.id))
+            upcoming = sorted((c for c in self.project.claims if not self.overdue(c) and self.due(c) <= soon),
+                              key=lambda c: (self.due(c), c.id))
+            return self._template("reviews.html").render(ctx, overdue=overdue, upcoming=upcoming)
         if spec.kind == "sources-index":
             refs = sorted(self.references.values(), key=lambda r: (r.authors.lower(), r.title.lower()))
             return self._template("sources_index.html").render(ctx, refs=refs)
@@ -176,6 +185,9 @@ class Site:
             if item.source not in keys:
                 keys.append(item.source)
         return [(i + 1, self.references[k]) for i, k in enumerate(keys)]
+
+    def changes(self, claim: Claim) -> list[Change]:
+        return self.history.get(claim.id, [])
 
     def due(self, claim: Claim) -> dt.date:
         return claim.due(self.config)

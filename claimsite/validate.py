@@ -183,6 +183,27 @@ def _check_duplicate_identifiers(project: Project, report: Report) -> None:
                              f"cite '{first}' instead and remove this entry")
 
 
+SCHEMA_COPY = "schema/claim.schema.json"
+
+
+def check_schema_copy(project: Project, report: Report) -> None:
+    """The copy of the claim schema that editors use must match the configuration."""
+    import json
+
+    from .schema import claim_schema
+
+    path = project.config.root / SCHEMA_COPY
+    if not path.is_file():
+        return
+    try:
+        current = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        current = None
+    if current != claim_schema(project.config.enums()):
+        report.warning(path, 0, "the claim schema for editors is out of date with review.yml",
+                       f"run `python build.py schema --output {SCHEMA_COPY}`")
+
+
 def validate(project: Project, report: Report, today: dt.date | None = None) -> None:
     today = today or _today()
     seen: dict[str, Claim] = {}
@@ -195,6 +216,7 @@ def validate(project: Project, report: Report, today: dt.date | None = None) -> 
         check_claim(claim, project, report, today)
     check_notices(project, report)
     check_coverage(project, report)
+    check_schema_copy(project, report)
     _check_duplicate_identifiers(project, report)
     cited = set(project.citations())
     for notice in project.notices.values():

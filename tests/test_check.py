@@ -91,3 +91,24 @@ def test_new_rejects_unsafe_ids(mini):
     result = run_cli("new", "../escape", cwd=mini)
     assert result.returncode == 1 and "not a valid id" in result.stderr
     assert not (mini.parent / "escape.yaml").exists()
+
+
+def test_new_asks_for_what_is_missing_and_rechecks_the_quote(mini):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    answers = "diet\neffects\nblog\nCoffee wakes you up in seconds.\nCoffee wakes you up within minutes.\nCoffee is quick.\n"
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "new", "quick-coffee", "--interactive"],
+                            cwd=mini, input=answers, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "choose one of: effects, risks" in result.stderr
+    assert "not found verbatim in blog" in result.stderr
+    text = (mini / "claims" / "effects" / "quick-coffee.yaml").read_text()
+    assert 'quote: "Coffee wakes you up within minutes."' in text and 'claim: "Coffee is quick."' in text
+
+
+def test_new_refuses_a_quote_that_is_not_in_the_article(mini):
+    result = run_cli("new", "bad-quote", "--topic", "effects", "--article", "blog", "--quote", "Tea is better.", cwd=mini)
+    assert result.returncode == 1 and "not found verbatim in blog" in result.stderr
