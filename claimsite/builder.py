@@ -58,7 +58,7 @@ def build(root: Path | str, site_dir: Path | str | None = None, *, strict: bool 
     from mkdocs.config import load_config as mkdocs_config
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 
-    _show_mkdocs_warnings(log)
+    show_mkdocs_log()
     mkdocs_file = root / "mkdocs.yml"
     cfg_probe = mkdocs_config(str(mkdocs_file))
     target = Path(site_dir).resolve() if site_dir else Path(cfg_probe.site_dir).resolve()
@@ -85,18 +85,20 @@ def build(root: Path | str, site_dir: Path | str | None = None, *, strict: bool 
     return target
 
 
-def _show_mkdocs_warnings(log) -> None:
-    """Print MkDocs' own warnings (it configures no output when called as a library)."""
+def show_mkdocs_log(level: int | None = None) -> None:
+    """Print MkDocs' own messages (it configures no output when called as a library): warnings and
+    errors by default, or everything from ``level`` up (``serve`` shows INFO: its address, rebuilds)."""
     import logging
 
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_claimsite", False) for h in logger.handlers):
+    handler = next((h for h in logger.handlers if getattr(h, "_claimsite", False)), None)
+    if handler is None:
         handler = logging.StreamHandler()
-        handler.setLevel(logging.WARNING)
         handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
         handler._claimsite = True
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    handler.setLevel(level if level is not None else logging.WARNING)
 
 
 def _swap(staging: Path, target: Path) -> None:

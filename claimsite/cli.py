@@ -63,6 +63,9 @@ def cmd_serve(args) -> int:
     if report.failed():
         print("fix the errors above first; serve shows the last good state of the review", file=sys.stderr)
         return 1
+    import logging
+
+    builder.show_mkdocs_log(logging.INFO)
     serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, watch=[])
     return 0
 

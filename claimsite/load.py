@@ -252,13 +252,13 @@ def _check_source(source: Source, path: Path, report: Report) -> None:
                 doi = doi[len(prefix):]
         if not DOI_PATTERN.match(doi) or doi != source.doi:
             report.error(path, source.field_lines.get("doi", line), f"source '{source.key}': malformed DOI '{source.doi[:80]}'",
-                         "write the bare DOI, e.g. 10.1016/j.drugalcdep.2016.12.020")
+                         "write the bare DOI, e.g. 10.1000/xyz123")
     if source.pmid and not PMID_PATTERN.match(source.pmid):
         report.error(path, source.field_lines.get("pmid", line), f"source '{source.key}': malformed PMID '{source.pmid[:40]}'",
-                     "a PMID is digits only, e.g. 28171807")
+                     "a PMID is digits only, e.g. 12345678")
     if source.pmcid and not PMCID_PATTERN.match(source.pmcid):
         report.error(path, source.field_lines.get("pmcid", line), f"source '{source.key}': malformed PMCID '{source.pmcid[:40]}'",
-                     "a PMCID looks like PMC7309661")
+                     "a PMCID looks like PMC1234567")
     if source.url and not re.match(r"^https?://[^\s/$.?#].\S*$", source.url):
         report.error(path, source.field_lines.get("url", line), f"source '{source.key}': url must start with http:// or https://")
     if not source.title:

@@ -97,12 +97,12 @@ def write_source_skeleton(config: Config, *, doi: str | None, pmid: str | None, 
     if doi is not None:
         doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I)
         if not DOI_PATTERN.match(doi):
-            raise ValueError(f"'{doi}' is not a DOI (they look like 10.1016/j.drugalcdep.2016.12.020)")
+            raise ValueError(f"'{doi}' is not a DOI (they look like 10.1000/xyz123)")
         ident, key = f"  doi = {{{doi}}},", "todo-" + re.sub(r"[^a-z0-9]+", "-", doi.lower()).strip("-")[:40]
         kind = "article"
     elif pmid is not None:
         if not PMID_PATTERN.match(pmid.strip()):
-            raise ValueError(f"'{pmid}' is not a PMID (digits only, e.g. 28171807)")
+            raise ValueError(f"'{pmid}' is not a PMID (digits only, e.g. 12345678)")
         ident, key, kind = f"  pmid = {{{pmid.strip()}}},", f"todo-pmid-{pmid.strip()}", "article"
     else:
         if not re.match(r"^https?://\S+$", url or ""):
