@@ -31,6 +31,16 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One question of an article scorecard; answered from claims (topics or verdicts) or by the reviewer."""
+
+    id: str
+    question: str
+    topics: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     path: Path
@@ -50,6 +60,8 @@ class Config:
     safety_required_topics: tuple[str, ...]
     review_interval_days: int
     future_date_grace_days: int
+    publisher: str = "Evidence review"
+    scorecard: tuple[Criterion, ...] = ()
 
     def enums(self) -> dict[str, list[str]]:
         """The values the claim schema's ``$config:`` placeholders stand for."""
@@ -123,7 +135,8 @@ def load_config(root: Path | str) -> Config:
     if not isinstance(doc, LDict):
         raise _fail(path, 1, "the configuration must be a mapping of settings")
     known = {"title", "paths", "safety_required_topics", "review_interval_days", "future_date_grace_days",
-             "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains"}
+             "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains",
+             "publisher", "scorecard"}
     for key in doc:
         if key not in known:
             raise _fail(path, doc.line_of(key), f"unknown setting '{key}'; known settings: {', '.join(sorted(known))}")
@@ -152,6 +165,9 @@ def load_config(root: Path | str) -> Config:
     title = doc.get("title", "Evidence review")
     if not isinstance(title, str):
         raise _fail(path, doc.line_of("title"), "'title' must be text")
+    publisher = doc.get("publisher", title)
+    if not isinstance(publisher, str):
+        raise _fail(path, doc.line_of("publisher"), "'publisher' must be text")
     return Config(
         root=root, path=path, title=title,
         claims_dir=resolved["claims"], sources_dir=resolved["sources"], articles_dir=resolved["articles"],
@@ -161,4 +177,29 @@ def load_config(root: Path | str) -> Config:
         lowering_domains=_levels(doc, "lowering_domains", path), raising_domains=_levels(doc, "raising_domains", path),
         safety_required_topics=tuple(required), review_interval_days=ints["review_interval_days"],
         future_date_grace_days=ints["future_date_grace_days"],
+        publisher=publisher,
+        scorecard=_scorecard(doc, path, topics),
     )
+
+
+def _scorecard(doc: LDict, path: Path, topics: tuple[Level, ...]) -> tuple[Criterion, ...]:
+    items = doc.get("scorecard") or []
+    if not isinstance(items, list):
+        raise _fail(path, doc.line_of("scorecard"), "'scorecard' must be a list of questions")
+    verdict_ids = {v["id"] for v in doc.get("verdicts") or [] if isinstance(v, dict)}
+    criteria = []
+    for index, item in enumerate(items):
+        line = items.line_of(index) if isinstance(items, LList) else 0
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("question"), str):
+            raise _fail(path, line, "each scorecard entry needs text fields 'id' and 'question'")
+        unknown = set(item) - {"id", "question", "from_topics", "from_verdicts"}
+        if unknown:
+            raise _fail(path, line, f"unknown key '{sorted(unknown)[0]}' in scorecard entry '{item['id']}'")
+        from_topics = tuple(item.get("from_topics") or ())
+        from_verdicts = tuple(item.get("from_verdicts") or ())
+        if any(t not in {x.id for x in topics} for t in from_topics):
+            raise _fail(path, line, f"scorecard entry '{item['id']}': from_topics must list configured topics")
+        if any(v not in verdict_ids for v in from_verdicts):
+            raise _fail(path, line, f"scorecard entry '{item['id']}': from_verdicts must list configured verdicts")
+        criteria.append(Criterion(item["id"], item["question"], from_topics, from_verdicts))
+    return tuple(criteria)

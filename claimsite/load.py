@@ -290,6 +290,12 @@ ARTICLE_SCHEMA = {
         "accessed": {"type": "string", "format": "date"},
         "description": {"type": "string"},
         "snapshot": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$"},
+        "scorecard": {
+            "type": "object",
+            "additionalProperties": {"type": "object", "required": ["answer"], "additionalProperties": False,
+                                     "properties": {"answer": {"enum": ["yes", "no", "partly", "not applicable"]},
+                                                    "note": {"type": "string", "minLength": 3}}},
+        },
         "left_out": {
             "type": "array",
             "items": {"type": "object", "required": ["quote", "reason"], "additionalProperties": False,
@@ -329,12 +335,19 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
             if problem:
                 report.error(snapshot, problem.line, problem.message, problem.hint)
                 text = ""
+        card = doc.get("scorecard") or LDict()
+        known = {c.id for c in config.scorecard}
+        for key in card:
+            if key not in known:
+                report.error(path, card.line_of(key), f"unknown scorecard question '{key}'",
+                             f"questions in review.yml: {', '.join(sorted(known)) or 'none'}")
         left = doc.get("left_out") or LList()
         left_out = tuple(LeftOut(i["quote"], i["reason"], left.line_of(n)) for n, i in enumerate(left))
         articles[doc["id"]] = Article(
             id=doc["id"], title=doc["title"], publisher=doc["publisher"], author=doc.get("author", "Unknown"),
             url=doc.get("url"), published=doc.get("published"), accessed=_date(doc["accessed"]),
             description=doc.get("description", ""), left_out=left_out, snapshot=report.rel(snapshot),
+            scorecard={k: dict(v) for k, v in card.items()},
             text=text or "", normalized=normalize(text or ""), path=report.rel(path), line=doc.line,
         )
     return articles

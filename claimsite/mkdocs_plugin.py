@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
-from . import builder, htmlfix
+from . import builder, export, htmlfix
 from .site import Site
 
 log = get_plugin_logger("claimsite")
@@ -53,7 +53,7 @@ class ClaimsitePlugin(BasePlugin):
                 if item.severity != "error":
                     log.warning(item.format(strict=strict))
         site = Site(project, project.config.templates_dir, use_directory_urls=config.use_directory_urls,
-                    build_date=get_build_datetime().date())
+                    build_date=get_build_datetime().date(), site_url=config.site_url or "")
         self.site = site
         self.specs = {spec.src_uri: spec for spec in site.pages()}
         config.nav = self._expand_nav(config.nav, site)
@@ -109,6 +109,12 @@ class ClaimsitePlugin(BasePlugin):
         schema = json.dumps(self.site.schema(), indent=2, ensure_ascii=False) + "\n"
         files.append(File.generated(config, "schema/claim.schema.json", content=schema))
         files.append(File.generated(config, SCALE_CSS, content=self.site.scale_css()))
+        files.append(File.generated(config, "feed.xml", content=self.site.atom_feed()))
+        urls = {c.id: self.site.absolute(self.site.claim_uri(c.id)) for c in self.site.project.claims}
+        project, date = self.site.project, self.site.build_date
+        files.append(File.generated(config, "data/claims.json", content=export.claims_json(project, urls, date)))
+        files.append(File.generated(config, "data/claims.csv", content=export.claims_csv(project, urls)))
+        files.append(File.generated(config, "data/sources.json", content=export.csl_json(project)))
         return files
 
 

@@ -17,7 +17,7 @@ class Quote:
     article: str
     quote: str
     section: str | None
-    line: int
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class Evidence:
     population: str | None
     n: int | None
     locator: str | None
-    line: int
-    source_line: int
+    line: int = field(default=0, compare=False)
+    source_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Adjustment:
     domain: str
     by: int
     why: str
-    line: int
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Rationale:
     lowered: tuple[Adjustment, ...]
     raised: tuple[Adjustment, ...]
     summary: str
-    line: int
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,7 @@ class Article:
     description: str
     left_out: tuple[LeftOut, ...]
     snapshot: str
+    scorecard: dict = field(compare=False, hash=False)
     text: str = field(repr=False)
     normalized: str = field(repr=False)
     path: str = ""

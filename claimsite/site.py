@@ -8,6 +8,7 @@ review's Jinja templates.  :mod:`claimsite.mkdocs_hook` adapts it to MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -44,11 +45,13 @@ class Site:
     """Pages and page bodies for one project."""
 
     def __init__(self, project: Project, templates_dir: Path, *, use_directory_urls: bool = True,
-                 build_date: dt.date | None = None, history: dict[str, list[Change]] | None = None):
+                 build_date: dt.date | None = None, history: dict[str, list[Change]] | None = None,
+                 site_url: str = ""):
         self.project = project
         self.config = project.config
         self.env = make_environment(templates_dir)
         self.use_directory_urls = use_directory_urls
+        self.site_url = site_url if not site_url or site_url.endswith("/") else site_url + "/"
         self.build_date = build_date or dt.date.today()
         self.references: dict[str, Reference] = {k: format_reference(s) for k, s in project.sources.items()}
         self.citations = project.citations()
@@ -91,6 +94,7 @@ class Site:
                   for a in sorted(self.project.articles.values(), key=lambda a: a.id)]
         specs.append(PageSpec("sources/index.md", "References", "sources-index", "", True))
         specs.append(PageSpec("reviews.md", "Review schedule", "reviews", "", True))
+        specs.append(PageSpec("map.md", "Evidence map", "map", "", True))
         specs += [PageSpec(self.claim_uri(c.id), page_title(c.claim), "claim", c.id, False) for c in self.project.claims]
         specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or k), "source", k, False)
                   for k in sorted(self.project.sources)]
@@ -118,14 +122,18 @@ class Site:
                                                         cited=self.citations.get(spec.key, []))
         if spec.kind == "article":
             article = self.project.articles[spec.key]
-            return self._template("article.html").render(ctx, article=article, claims=self.article_claims(article),
-                                                         tally=self.tally(self.article_claims(article)))
+            claims = self.article_claims(article)
+            return self._template("article.html").render(ctx, article=article, claims=claims,
+                                                         tally=self.tally(claims),
+                                                         scorecard=self.scorecard(article, claims))
         if spec.kind == "reviews":
             soon = self.build_date + dt.timedelta(days=90)
             overdue = sorted((c for c in self.project.claims if self.overdue(c)), key=lambda c: (self.due(c), c.id))
             upcoming = sorted((c for c in self.project.claims if not self.overdue(c) and self.due(c) <= soon),
                               key=lambda c: (self.due(c), c.id))
             return self._template("reviews.html").render(ctx, overdue=overdue, upcoming=upcoming)
+        if spec.kind == "map":
+            return self._template("map.html").render(ctx, cells=self.evidence_map())
         if spec.kind == "sources-index":
             refs = sorted(self.references.values(), key=lambda r: (r.authors.lower(), r.title.lower()))
             return self._template("sources_index.html").render(ctx, refs=refs)
@@ -161,6 +169,125 @@ class Site:
                                for q in quotes)
                 found.append((position, claim.id, claim, quotes))
         return [(claim, quotes) for _, _, claim, quotes in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def evidence_map(self) -> dict[tuple[str, str], list[Claim]]:
+        """Claims by (topic, verdict), each list ordered from highest to lowest certainty."""
+        order = {c.id: i for i, c in enumerate(self.config.certainty)}
+        cells: dict[tuple[str, str], list[Claim]] = {}
+        for claim in self.project.claims:
+            cells.setdefault((claim.topic, claim.verdict), []).append(claim)
+        for claims in cells.values():
+            claims.sort(key=lambda c: (order[c.certainty], c.id))
+        return cells
+
+    def scorecard(self, article: Article, claims: list) -> list[dict]:
+        """The article's checklist: computed answers from its claims, the reviewer's answers otherwise."""
+        rows = []
+        for criterion in self.config.scorecard:
+            stated = article.scorecard.get(criterion.id)
+            row = {"question": criterion.question, "answer": "not assessed", "note": "", "computed": False}
+            if criterion.topics:
+                hits = [c for c, _ in claims if c.topic in criterion.topics]
+                labels = ", ".join(self.levels["topics"][t].label.lower() for t in criterion.topics)
+                row.update(answer="yes" if hits else "no", computed=True,
+                           note=f"{len(hits)} of its {len(claims)} claims are about {labels}.")
+            elif criterion.verdicts:
+                hits = [c for c, _ in claims if c.verdict in criterion.verdicts]
+                share = len(hits) / len(claims) if claims else 0
+                answer = "yes" if share >= 0.75 else "partly" if share >= 0.25 else "no"
+                labels = " or ".join(self.levels["verdicts"][v].label.lower() for v in criterion.verdicts)
+                row.update(answer=answer, computed=True, note=f"{len(hits)} of its {len(claims)} claims are {labels}.")
+            if stated:
+                row.update(answer=stated["answer"], note=stated.get("note", ""), computed=False)
+            rows.append(row)
+        return rows
+
+    def absolute(self, src_uri: str) -> str:
+        return f"{self.site_url}{self.url(src_uri)}" if self.site_url else self.url(src_uri)
+
+    def claim_jsonld(self, claim: Claim) -> Markup:
+        """schema.org ClaimReview and WebPage for a claim page, safe to embed in a script element."""
+        verdicts = list(self.config.verdicts)
+        position = [v.id for v in verdicts].index(claim.verdict)
+        verdict = verdicts[position]
+        changes = self.changes(claim)
+        published = next((c.date for c in reversed(changes) if c.added), claim.reviewed.isoformat())
+        appearances = []
+        for quote in claim.claimed_in:
+            article = self.project.articles[quote.article]
+            work = {"@type": "CreativeWork", "name": article.title}
+            if article.url:
+                work["url"] = article.url
+            if work not in appearances:
+                appearances.append(work)
+        page = self.absolute(self.claim_uri(claim.id))
+        publisher = {"@type": "Organization", "name": self.config.publisher}
+        if self.site_url:
+            publisher["url"] = self.site_url
+        review = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": page,
+            "claimReviewed": claim.claim,
+            "datePublished": published,
+            "dateModified": claim.reviewed.isoformat(),
+            "author": publisher,
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": len(verdicts) - position,
+                "bestRating": len(verdicts),
+                "worstRating": 1,
+                "alternateName": verdict.label,
+                "ratingExplanation": " ".join(claim.bottom_line.split()),
+            },
+            "itemReviewed": {"@type": "Claim", "appearance": appearances, "firstAppearance": appearances[0]},
+        }
+        webpage = {"@context": "https://schema.org", "@type": "WebPage", "url": page, "name": page_title(claim.claim),
+                   "lastReviewed": claim.reviewed.isoformat(), "mainEntity": {"@type": "ClaimReview", "url": page}}
+        text = json.dumps([review, webpage], ensure_ascii=False, indent=1, sort_keys=True)
+        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+    def atom_feed(self, limit: int = 50) -> str:
+        """Atom feed of new claims and of changes of verdict or certainty (from git history, else review dates)."""
+        from xml.sax.saxutils import escape as xml_escape
+
+        entries = []
+        for claim in self.project.claims:
+            changes = [c for c in self.changes(claim) if c.added or c.graded]
+            if not changes:
+                entries.append((claim.reviewed.isoformat(), claim, "New claim reviewed", claim.reviewed.isoformat()))
+            for change in changes:
+                if change.added:
+                    title = "New claim reviewed"
+                else:
+                    parts = []
+                    if change.verdict:
+                        parts.append(f"verdict {change.verdict[0]} → {change.verdict[1]}")
+                    if change.certainty:
+                        parts.append(f"certainty {change.certainty[0]} → {change.certainty[1]}")
+                    title = "Regraded: " + ", ".join(parts)
+                entries.append((change.date, claim, title, change.commit))
+        entries.sort(key=lambda e: (e[0], e[1].id, e[3]), reverse=True)
+        entries = entries[:limit]
+        base = self.site_url or "urn:claimsite:"
+        updated = (entries[0][0] if entries else self.build_date.isoformat()) + "T00:00:00Z"
+        verdicts = self.levels["verdicts"]
+        lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
+                 f"  <title>{xml_escape(self.config.title)}: new and changed verdicts</title>",
+                 f'  <id>{xml_escape(base)}feed.xml</id>', f"  <updated>{updated}</updated>",
+                 f'  <link rel="self" href="{xml_escape(base)}feed.xml"/>',
+                 f"  <author><name>{xml_escape(self.config.publisher)}</name></author>"]
+        for date, claim, title, token in entries:
+            link = self.absolute(self.claim_uri(claim.id))
+            summary = f"{verdicts[claim.verdict].label}, {self.levels['certainty'][claim.certainty].label.lower()} " \
+                      f"certainty. {' '.join(claim.bottom_line.split())}"
+            lines += ["  <entry>", f"    <title>{xml_escape(title)}: {xml_escape(page_title(claim.claim))}</title>",
+                      f"    <id>{xml_escape(link)}#{xml_escape(token)}</id>",
+                      f'    <link rel="alternate" href="{xml_escape(link)}"/>',
+                      f"    <updated>{date}T00:00:00Z</updated>",
+                      f"    <summary>{xml_escape(summary)}</summary>", "  </entry>"]
+        lines.append("</feed>")
+        return "\n".join(lines) + "\n"
 
     def tally(self, claims) -> list[tuple]:
         counts = Counter(c.verdict for c, _ in claims)

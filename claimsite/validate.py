@@ -117,7 +117,8 @@ _NEGATION = re.compile(r"\b(no|not|never|nor|neither|without|cannot|isn't|aren't
 def _unnegated_safe(text: str) -> re.Match | None:
     """'safe' said as a fact; 'no established safe dose' and 'not shown to be safe' are fine."""
     for match in _SAFE.finditer(text):
-        before = text[max(0, match.start() - 40):match.start()].split()[-4:]
+        clause = re.split(r"[.;:!?]", text[:match.start()])[-1]
+        before = clause.split()[-10:]
         if not _NEGATION.search(" ".join(before)):
             return match
     return None

@@ -22,7 +22,7 @@ PAGE_TYPES = {
     "home": "", "topic": "topics/sleep/", "claim": "claims/gaba-enhancement/",
     "dosing-claim": "claims/high-dose-sleepiness/", "source": "sources/kruegel2016synthetic/",
     "article": "articles/article-b/", "references": "sources/", "methodology": "methodology/",
-    "safety": "safety/", "format": "format/",
+    "safety": "safety/", "format": "format/", "map": "map/", "reviews": "reviews/", "data": "data/",
 }
 
 
@@ -193,3 +193,18 @@ def test_badges_are_readable_without_colour(context, server):
     assert verdict.locator(".cs-badge__shape").inner_text().strip() == "?"
     certainty = page.locator(".cs-certainty").first
     assert "Very low" in certainty.inner_text() and "⊕◯◯◯" in certainty.inner_text()
+
+
+def test_claim_page_prints_cleanly_with_references_expanded(context, server):
+    page = context.new_page()
+    page.goto(server + PAGE_TYPES["dosing-claim"])
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.cs-ref-more']
+        .map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden == ["none"] * 4
+    after = page.evaluate("""() => getComputedStyle(document.querySelector('.cs-references a[href^="https://doi.org"]'),
+        '::after').content""")
+    assert "attr(href)" in after or "doi.org" in after
+    assert page.locator(".cs-review-info").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf[:4] == b"%PDF" and len(pdf) > 10_000

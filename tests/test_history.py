@@ -43,6 +43,8 @@ def test_history_marks_verdict_and_certainty_changes_and_follows_moves(mini):
     assert "Regrade after new trial" in page
     assert "Verdict changed from false to unproven." in page
     assert "Certainty changed from low to very-low." in page
+    feed = (mini / "site" / "feed.xml").read_text()
+    assert "Regraded: verdict false → unproven, certainty low → very-low" in feed
 
 
 def test_no_git_means_no_history(mini):
