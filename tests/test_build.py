@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from html.parser import HTMLParser
@@ -75,7 +76,8 @@ class _Tags(HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.inline_scripts: list[str] = []
-        self._in_script = False
+        self.data_blocks: list[str] = []
+        self._in_script = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -84,14 +86,16 @@ class _Tags(HTMLParser):
                 self.links.append(attrs[name])
         if tag == "img" and attrs.get("onerror"):
             self.links.append("onerror")
-        self._in_script = tag == "script"
+        self._in_script = attrs.get("type", "text/javascript") if tag == "script" else None
 
     def handle_data(self, data):
-        if self._in_script and "alert(" in data:
+        if self._in_script == "application/ld+json":
+            self.data_blocks.append(data)  # data, not code: checked to parse as JSON below
+        elif self._in_script is not None and "alert(" in data:
             self.inline_scripts.append(data)
 
     def handle_endtag(self, tag):
-        self._in_script = False
+        self._in_script = None
 
 
 def parsed(html: str) -> _Tags:
@@ -129,6 +133,8 @@ def test_script_and_html_in_claim_fields_come_out_as_text(mini, field, value):
     for page in (mini / "site").rglob("*.html"):
         tags = parsed(page.read_text())
         assert tags.inline_scripts == [], page
+        for block in tags.data_blocks:
+            json.loads(block)  # the whole block stayed inside its script element
         assert not [u for u in tags.links if re.match(r"\s*(javascript|data|vbscript):|onerror", u, re.I)], page
     claim = (mini / "site" / "claims" / "coffee-wakes-you-up" / "index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in claim
