@@ -44,6 +44,8 @@ class Report:
 
     def rel(self, path: Path | str) -> str:
         path = Path(path)
+        if not path.is_absolute():  # already relative to the project
+            path = self.root / path
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

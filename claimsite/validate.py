@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import re
@@ -143,22 +144,52 @@ def _check_wording(claim: Claim, config, report: Report) -> None:
                        f"use one of: {', '.join(level.phrases[:5])}")
 
 
+def _occurrences(text: str, needle: str):
+    start = text.find(needle)
+    while start >= 0 and needle:
+        yield start, start + len(needle)
+        start = text.find(needle, start + 1)
+
+
 def check_coverage(project: Project, report: Report) -> None:
-    """Every sentence of a reviewed article is covered by a claim quote or listed as left out."""
-    quoted: dict[str, list[str]] = {}
+    """Every sentence of a reviewed article is covered by a claim quote or listed as left out.
+
+    A sentence is covered when a quote lies within it or it lies within a quote.  Positions in the
+    normalised text make this linear in the number of sentences and quotes.
+    """
+    quoted: dict[str, set[str]] = {}
     for claim in project.claims:
         for quote in claim.claimed_in:
-            quoted.setdefault(quote.article, []).append(normalize(quote.quote))
+            quoted.setdefault(quote.article, set()).add(normalize(quote.quote))
     for article in project.articles.values():
         if not article.text:
             continue
-        spans = quoted.get(article.id, []) + [normalize(item.quote) for item in article.left_out]
+        text = article.normalized
         for item in article.left_out:
-            if normalize(item.quote) not in article.normalized:
+            if normalize(item.quote) not in text:
                 report.error(article.path, item.line, "left-out quote not found verbatim in the article text")
+        found, cursor = [], 0
         for number, sentence in sentences(article.text):
             flat = normalize(sentence)
-            if is_heading(flat) or any(s in flat or flat in s for s in spans):
+            at = text.find(flat, cursor)
+            if at >= 0:
+                cursor = at + len(flat)
+            found.append((at, at + len(flat) if at >= 0 else -1, number, flat))
+        starts = [f[0] for f in found]
+        covered = [False] * len(found)
+        spans = quoted.get(article.id, set()) | {normalize(item.quote) for item in article.left_out}
+        for span in spans:
+            for a, b in _occurrences(text, span):
+                index = bisect.bisect_right(starts, a) - 1
+                if index >= 0 and found[index][1] >= b:
+                    covered[index] = True  # the quote lies within this sentence
+                index = bisect.bisect_left(starts, a)
+                while index < len(found) and found[index][0] < b:
+                    if found[index][1] <= b:
+                        covered[index] = True  # the sentence lies within the quote
+                    index += 1
+        for (at, _end, number, flat), done in zip(found, covered):
+            if done or is_heading(flat):
                 continue
             report.warning(article.snapshot, number,
                            f"sentence not reviewed: \"{flat[:70]}{'…' if len(flat) > 70 else ''}\"",

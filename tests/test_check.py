@@ -112,3 +112,12 @@ def test_new_asks_for_what_is_missing_and_rechecks_the_quote(mini):
 def test_new_refuses_a_quote_that_is_not_in_the_article(mini):
     result = run_cli("new", "bad-quote", "--topic", "effects", "--article", "blog", "--quote", "Tea is better.", cwd=mini)
     assert result.returncode == 1 and "not found verbatim in blog" in result.stderr
+
+
+def test_root_option_reports_paths_relative_to_the_review(tmp_path):
+    root = make_project(tmp_path, "broken")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_cli("--root", str(root), "check", cwd=elsewhere)
+    expected = (FIXTURES / "broken" / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert diagnostics(result.stderr) == expected
