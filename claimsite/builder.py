@@ -9,6 +9,7 @@ previous site.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import tempfile
@@ -29,8 +30,16 @@ def check(root: Path | str, today: dt.date | None = None) -> tuple[Project, Repo
     root = Path(root).resolve()
     config = load_config(root)
     report = Report(root)
-    project = load_project(config, report)
-    validate(project, report, today)
+    # Loading builds many small, long-lived objects: the cyclic collector would scan them again and
+    # again for nothing (a third of the time at 10,000 claims). Nothing here creates reference cycles.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        project = load_project(config, report)
+        validate(project, report, today)
+    finally:
+        if gc_was_on:
+            gc.enable()
     return project, report
 
 

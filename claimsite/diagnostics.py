@@ -42,14 +42,19 @@ class Report:
     root: Path
     items: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self):
+        self._prefix = str(self.root.resolve()) + os.sep
+
     def rel(self, path: Path | str) -> str:
-        path = Path(path)
-        if not path.is_absolute():  # already relative to the project
-            path = self.root / path
+        text = str(path)
+        if not os.path.isabs(text):  # already relative to the project
+            return Path(text).as_posix()
+        if text.startswith(self._prefix) and ".." not in text:
+            return text[len(self._prefix):].replace(os.sep, "/")
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return Path(text).resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return os.path.relpath(path, self.root).replace(os.sep, "/")
+            return os.path.relpath(text, self.root).replace(os.sep, "/")
 
     def error(self, path: Path | str, line: int, message: str, hint: str = "", code: str = "") -> None:
         self.items.append(Diagnostic(self.rel(path), line, message, hint, ERROR, code))

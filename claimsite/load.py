@@ -9,10 +9,13 @@ here stops at the first error.  Cross-file checks live in
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import re
 from pathlib import Path
 
+from .cache import ParseCache, engine_salt
 from .config import Config
 from .diagnostics import Report
 from .model import (Adjustment, Article, Claim, Evidence, InlineNotice, LeftOut, Notice, Project, Quote,
@@ -54,6 +57,28 @@ def _read_yaml(path: Path, report: Report, root: Path):
     return data
 
 
+_YAML_MEMO: dict[tuple, object] = {}
+
+
+def _read_yaml_cached(path: Path, report: Report, root: Path):
+    """Like _read_yaml, memoised in this process by file identity (serve re-checks on every save)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return _read_yaml(path, report, root)
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    hit = _YAML_MEMO.get(key)
+    if hit is not None:
+        doc, diagnostics = hit
+        report.items.extend(diagnostics)
+        return doc
+    before = len(report.items)
+    doc = _read_yaml(path, report, root)
+    if not path.is_symlink():
+        _YAML_MEMO[key] = (doc, report.items[before:])
+    return doc
+
+
 def _report_schema(path: Path, errors, report: Report) -> None:
     for line, _where, message, hint in errors:
         report.error(path, line, message, hint)
@@ -65,15 +90,17 @@ def _date(value: str | None) -> dt.date | None:
 
 # --- claims -------------------------------------------------------------------------------------
 
-def claim_files(config: Config) -> list[Path]:
-    if not config.claims_dir.is_dir():
-        return []
-    return sorted(p for p in config.claims_dir.rglob("*") if p.suffix in CLAIM_SUFFIXES and not p.is_dir())
+def claim_files(config: Config) -> list[str]:
+    found = []
+    for folder, dirs, files in os.walk(config.claims_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [os.path.join(folder, f) for f in files if f.endswith(CLAIM_SUFFIXES)]
+    return sorted(found)
 
 
 def _build_claim(doc: LDict, rel: str) -> Claim:
     quotes = tuple(
-        Quote(q["article"], q["quote"], q.get("section"), doc["claimed_in"].line_of(i))
+        Quote(q["article"], q["quote"], q.get("section"), doc["claimed_in"].line_of(i), normalize(q["quote"]))
         for i, q in enumerate(doc["claimed_in"])
     )
     evidence_list = doc["evidence"]
@@ -102,24 +129,48 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
     )
 
 
-def load_claims(config: Config, report: Report, validator: Validator) -> list[Claim]:
+def _parse_claim_file(path: Path, config: Config, report: Report, validator: Validator) -> Claim | None:
+    doc = _read_yaml(path, report, config.root)
+    if doc is None:
+        return None
+    if not isinstance(doc, LDict):
+        report.error(path, getattr(doc, "line", 1) or 1, "a claim file must be a mapping of fields (key: value)",
+                     "start from `python build.py new <id>`")
+        return None
+    errors = validator.validate(doc, doc.line)
+    if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
+        errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'",
+                       f"rename the file to {doc['id'][:80]}.yaml or set id: {path.stem}"))
+    if errors:
+        _report_schema(path, errors, report)
+        return None
+    return _build_claim(doc, report.rel(path))
+
+
+def _cached(cache: ParseCache | None, path: str, report: Report, parse):
+    """Run ``parse()`` for one file, or replay its cached result and diagnostics (not for symbolic links)."""
+    key = report.rel(path)
+    stamp = cache.stamp(path) if cache else None
+    cacheable = cache is not None and not os.path.islink(path)
+    if cacheable:
+        hit = cache.get(key, stamp)
+        if hit is not None:
+            value, diagnostics = hit
+            report.items.extend(diagnostics)
+            return value
+    before = len(report.items)
+    value = parse()
+    if cacheable:
+        cache.put(key, stamp, (value, report.items[before:]))
+    return value
+
+
+def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None) -> list[Claim]:
     claims = []
     for path in claim_files(config):
-        doc = _read_yaml(path, report, config.root)
-        if doc is None:
-            continue
-        if not isinstance(doc, LDict):
-            report.error(path, getattr(doc, "line", 1) or 1, "a claim file must be a mapping of fields (key: value)",
-                         "start from `python build.py new <id>`")
-            continue
-        errors = validator.validate(doc, doc.line)
-        if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
-            errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'",
-                           f"rename the file to {doc['id'][:80]}.yaml or set id: {path.stem}"))
-        if errors:
-            _report_schema(path, errors, report)
-            continue
-        claims.append(_build_claim(doc, report.rel(path)))
+        claim = _cached(cache, path, report, lambda: _parse_claim_file(Path(path), config, report, validator))
+        if claim is not None:
+            claims.append(claim)
     return claims
 
 
@@ -166,58 +217,64 @@ def _parse_bib(text: str):
     return bibtexparser.parse_string(text, parse_stack=[])
 
 
-def load_sources(config: Config, report: Report) -> dict[str, Source]:
+def _parse_bib_file(path: Path, config: Config, report: Report) -> list[Source]:
+    """Entries of one .bib file, each checked on its own; duplicates across files are found later."""
     from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+    text, problem = read_text(path, config.root, max_bytes=32 * 1024 * 1024)
+    if problem:
+        report.error(path, problem.line, problem.message, problem.hint)
+        return []
+    rel = report.rel(path)
+    try:
+        library = _parse_bib(text)
+    except Exception as exc:  # bibtexparser's splitter can raise on pathological input
+        report.error(path, 0, f"BibTeX could not be read: {' '.join(str(exc).split())[:200]}")
+        return []
+    entries = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            report.error(path, line, f"duplicate BibTeX key '{block.key}' in this file", "each entry needs its own key")
+            continue
+        if isinstance(block, ParsingFailedBlock):
+            error = block.error
+            reason = getattr(error, "abort_reason", "") or str(error or "") or "syntax error"
+            report.error(path, line, f"BibTeX syntax error: {' '.join(reason.split())[:200]}",
+                         "check braces and commas around this entry")
+            continue
+        if not isinstance(block, Entry):
+            continue
+        key = block.key
+        if not KEY_PATTERN.match(key):
+            report.error(path, line, f"BibTeX key '{key[:60]}' has characters that cannot be used in a link",
+                         "use letters, digits and _ : . + - only")
+            continue
+        fields, field_lines = {}, {}
+        for item in block.fields:
+            name = item.key.lower()
+            value = _strip_enclosing(item.value if isinstance(item.value, str) else str(item.value))
+            if name in DISPLAYED and name not in ("author", "editor"):
+                value = decode_latex(value)
+            fields[name] = value if name in ("annote", "annotation", "extra") else " ".join(value.split())
+            field_lines[name] = (item.start_line or block.start_line or 0) + 1
+        _normalise_fields(fields, field_lines)
+        source = Source(key, block.entry_type.lower(), fields, rel, line, field_lines)
+        _check_source(source, path, report)
+        entries.append(source)
+    return entries
+
+
+def load_sources(config: Config, report: Report, cache: ParseCache | None = None) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     for path in bib_files(config):
-        text, problem = read_text(path, config.root, max_bytes=32 * 1024 * 1024)
-        if problem:
-            report.error(path, problem.line, problem.message, problem.hint)
-            continue
-        rel = report.rel(path)
-        try:
-            library = _parse_bib(text)
-        except Exception as exc:  # bibtexparser's splitter can raise on pathological input
-            report.error(path, 0, f"BibTeX could not be read: {' '.join(str(exc).split())[:200]}")
-            continue
-        for block in library.blocks:
-            line = (block.start_line or 0) + 1
-            if isinstance(block, DuplicateBlockKeyBlock):
-                report.error(path, line, f"duplicate BibTeX key '{block.key}' in this file",
-                             "each entry needs its own key")
-                continue
-            if isinstance(block, ParsingFailedBlock):
-                error = block.error
-                reason = getattr(error, "abort_reason", "") or str(error or "") or "syntax error"
-                reason = " ".join(reason.split())[:200]
-                report.error(path, line, f"BibTeX syntax error: {reason}",
-                             "check braces and commas around this entry")
-                continue
-            if not isinstance(block, Entry):
-                continue
-            key = block.key
-            if not KEY_PATTERN.match(key):
-                report.error(path, line, f"BibTeX key '{key[:60]}' has characters that cannot be used in a link",
-                             "use letters, digits and _ : . + - only")
-                continue
-            if key in sources:
-                first = sources[key]
-                report.error(path, line, f"BibTeX key '{key}' is already used in {first.path}:{first.line}",
+        for source in _cached(cache, str(path), report, lambda: _parse_bib_file(path, config, report)):
+            if source.key in sources:
+                first = sources[source.key]
+                report.error(source.path, source.line, f"BibTeX key '{source.key}' is already used in {first.path}:{first.line}",
                              "keys must be unique across all .bib files; reuse the existing entry")
                 continue
-            fields, field_lines = {}, {}
-            for item in block.fields:
-                name = item.key.lower()
-                value = _strip_enclosing(item.value if isinstance(item.value, str) else str(item.value))
-                if name in DISPLAYED and name not in ("author", "editor"):
-                    value = decode_latex(value)
-                fields[name] = value if name in ("annote", "annotation", "extra") else " ".join(value.split())
-                field_lines[name] = (item.start_line or block.start_line or 0) + 1
-            _normalise_fields(fields, field_lines)
-            source = Source(key, block.entry_type.lower(), fields, rel, line, field_lines)
-            _check_source(source, path, report)
-            sources[key] = source
+            sources[source.key] = source
     return sources
 
 
@@ -305,14 +362,16 @@ ARTICLE_SCHEMA = {
 }
 
 
-def load_articles(config: Config, report: Report, unreadable: set[str] | None = None) -> dict[str, Article]:
+def load_articles(config: Config, report: Report, unreadable: set[str] | None = None,
+                  cache: ParseCache | None = None) -> dict[str, Article]:
     articles: dict[str, Article] = {}
     unreadable = set() if unreadable is None else unreadable
     if not config.articles_dir.is_dir():
         return articles
     validator = Validator(ARTICLE_SCHEMA)
     for path in sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES):
-        doc = _read_yaml(path, report, config.root)
+        doc = _cached(cache, str(path), report, lambda: _read_yaml(path, report, config.root)) if cache \
+            else _read_yaml_cached(path, report, config.root)
         errors = []
         if doc is not None and not isinstance(doc, LDict):
             report.error(path, 1, "an article file must be a mapping of fields")
@@ -387,15 +446,25 @@ def load_notices(config: Config, report: Report) -> dict[str, Notice]:
     }
 
 
-def load_project(config: Config, report: Report) -> Project:
+def load_project(config: Config, report: Report, use_cache: bool = True) -> Project:
     """Load everything; problems go to ``report``, records with errors are left out of the project."""
-    validator = validator_for(config.enums())
+    enums = config.enums()
+    validator = validator_for(enums)
+    salt = engine_salt(json.dumps(enums, sort_keys=True) + str(config.root.resolve()))
+    claim_cache = ParseCache(config.root, "claims", salt, use_cache)
+    source_cache = ParseCache(config.root, "sources", salt, use_cache)
     unreadable: set[str] = set()
+    article_cache = ParseCache(config.root, "articles", salt, use_cache)
+    claims = sorted(load_claims(config, report, validator, claim_cache), key=lambda c: c.id)
+    sources = load_sources(config, report, source_cache)
+    articles = load_articles(config, report, unreadable, article_cache)
+    for cache in (claim_cache, source_cache, article_cache):
+        cache.save()
     return Project(
         config=config,
-        claims=sorted(load_claims(config, report, validator), key=lambda c: c.id),
-        sources=load_sources(config, report),
-        articles=load_articles(config, report, unreadable),
+        claims=claims,
+        sources=sources,
+        articles=articles,
         notices=load_notices(config, report),
         unreadable=unreadable,
     )

@@ -18,6 +18,7 @@ class Quote:
     quote: str
     section: str | None
     line: int = field(default=0, compare=False)
+    normalized: str = field(default="", compare=False, repr=False)  # the quote as matched against the article
 
 
 @dataclass(frozen=True)

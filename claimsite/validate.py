@@ -8,11 +8,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
+import functools
 import re
 
 from .diagnostics import Report
 from .model import Claim, Project
-from .text import is_heading, normalize, sentences
+from .text import TextIndex, is_heading, normalize, sentences
 
 
 def _today() -> dt.date:
@@ -29,8 +30,10 @@ def _closest(needle: str, haystack: str) -> str:
     return haystack[start:start + len(needle)]
 
 
-def check_claim(claim: Claim, project: Project, report: Report, today: dt.date) -> None:
+def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
+                indexes: dict[str, TextIndex] | None = None) -> None:
     config = project.config
+    indexes = indexes if indexes is not None else {}
     path = claim.path
     for quote in claim.claimed_in:
         article = project.articles.get(quote.article)
@@ -41,7 +44,8 @@ def check_claim(claim: Claim, project: Project, report: Report, today: dt.date) 
             report.error(path, quote.line, f"unknown article '{quote.article}'",
                          f"reviewed articles: {known} (add sources/articles/{quote.article}.yml to review a new one)")
             continue
-        if normalize(quote.quote) not in article.normalized:
+        index = indexes.get(article.id) or indexes.setdefault(article.id, TextIndex(article.normalized))
+        if (quote.normalized or normalize(quote.quote)) not in index:
             near = _closest(normalize(quote.quote), article.normalized)
             report.error(path, quote.line, f"quote not found verbatim in article '{quote.article}' ({article.snapshot})",
                          f"closest text in the article: \"{near[:120]}\"" if near else "copy the words exactly")
@@ -125,6 +129,11 @@ def _unnegated_safe(text: str) -> re.Match | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _phrases(phrases: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+
 def _check_wording(claim: Claim, config, report: Report) -> None:
     text = claim.bottom_line
     lowered = normalize(text).lower()
@@ -138,20 +147,13 @@ def _check_wording(claim: Claim, config, report: Report) -> None:
         report.error(claim.path, line, f"bottom line calls something '{match.group(0)}'",
                      "no review can show kratom use is safe; describe the risks found instead")
     level = config.lookup("certainty")[claim.certainty]
-    if level.phrases and not any(re.search(r"\b" + re.escape(p) + r"\b", lowered) for p in level.phrases):
+    if level.phrases and not _phrases(level.phrases).search(lowered):
         report.warning(claim.path, line,
                        f"bottom line does not speak as '{level.label}' certainty requires ({level.wording})",
                        f"use one of: {', '.join(level.phrases[:5])}")
 
 
-def _occurrences(text: str, needle: str):
-    start = text.find(needle)
-    while start >= 0 and needle:
-        yield start, start + len(needle)
-        start = text.find(needle, start + 1)
-
-
-def check_coverage(project: Project, report: Report) -> None:
+def check_coverage(project: Project, report: Report, indexes: dict[str, TextIndex] | None = None) -> None:
     """Every sentence of a reviewed article is covered by a claim quote or listed as left out.
 
     A sentence is covered when a quote lies within it or it lies within a quote.  Positions in the
@@ -160,17 +162,17 @@ def check_coverage(project: Project, report: Report) -> None:
     quoted: dict[str, set[str]] = {}
     for claim in project.claims:
         for quote in claim.claimed_in:
-            quoted.setdefault(quote.article, set()).add(normalize(quote.quote))
+            quoted.setdefault(quote.article, set()).add(quote.normalized or normalize(quote.quote))
     for article in project.articles.values():
         if not article.text:
             continue
         text = article.normalized
+        index = (indexes or {}).get(article.id) or TextIndex(text)
         for item in article.left_out:
-            if normalize(item.quote) not in text:
+            if normalize(item.quote) not in index:
                 report.error(article.path, item.line, "left-out quote not found verbatim in the article text")
         found, cursor = [], 0
-        for number, sentence in sentences(article.text):
-            flat = normalize(sentence)
+        for number, flat in sentences(article.text):
             at = text.find(flat, cursor)
             if at >= 0:
                 cursor = at + len(flat)
@@ -179,15 +181,15 @@ def check_coverage(project: Project, report: Report) -> None:
         covered = [False] * len(found)
         spans = quoted.get(article.id, set()) | {normalize(item.quote) for item in article.left_out}
         for span in spans:
-            for a, b in _occurrences(text, span):
-                index = bisect.bisect_right(starts, a) - 1
-                if index >= 0 and found[index][1] >= b:
-                    covered[index] = True  # the quote lies within this sentence
-                index = bisect.bisect_left(starts, a)
-                while index < len(found) and found[index][0] < b:
-                    if found[index][1] <= b:
-                        covered[index] = True  # the sentence lies within the quote
-                    index += 1
+            for a, b in index.occurrences(span):
+                i = bisect.bisect_right(starts, a) - 1
+                if i >= 0 and found[i][1] >= b:
+                    covered[i] = True  # the quote lies within this sentence
+                i = bisect.bisect_left(starts, a)
+                while i < len(found) and found[i][0] < b:
+                    if found[i][1] <= b:
+                        covered[i] = True  # the sentence lies within the quote
+                    i += 1
         for (at, _end, number, flat), done in zip(found, covered):
             if done or is_heading(flat):
                 continue
@@ -238,6 +240,13 @@ def check_schema_copy(project: Project, report: Report) -> None:
 
 def validate(project: Project, report: Report, today: dt.date | None = None) -> None:
     today = today or _today()
+    indexes = {a.id: TextIndex(a.normalized) for a in project.articles.values()}
+    wanted: dict[str, set[str]] = {}
+    for claim in project.claims:
+        for quote in claim.claimed_in:
+            wanted.setdefault(quote.article, set()).add(quote.normalized or normalize(quote.quote))
+    for article in project.articles.values():
+        indexes[article.id].prepare(wanted.get(article.id, set()) | {normalize(i.quote) for i in article.left_out})
     seen: dict[str, Claim] = {}
     for claim in project.claims:
         if claim.id in seen:
@@ -245,12 +254,12 @@ def validate(project: Project, report: Report, today: dt.date | None = None) -> 
                          "claim ids are unique across all folders")
             continue
         seen[claim.id] = claim
-        check_claim(claim, project, report, today)
+        check_claim(claim, project, report, today, indexes)
     check_notices(project, report)
-    check_coverage(project, report)
+    check_coverage(project, report, indexes)
     check_schema_copy(project, report)
     _check_duplicate_identifiers(project, report)
-    cited = set(project.citations())
+    cited = {item.source for claim in project.claims for item in claim.evidence}
     for notice in project.notices.values():
         cited.update(notice.sources)
     for key, source in project.sources.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -31,7 +32,7 @@ def test_committed_editor_schema_is_current(schema):
 
 def repo_claims():
     config = load_config(REPO)
-    return [load_yaml(p.read_text(encoding="utf-8"))[0] for p in claim_files(config)]
+    return [load_yaml(Path(p).read_text(encoding="utf-8"))[0] for p in claim_files(config)]
 
 
 def test_every_repository_claim_is_valid_for_both_validators(schema):
