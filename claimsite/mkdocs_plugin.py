@@ -11,6 +11,8 @@ pages.
 from __future__ import annotations
 
 import json
+import re
+import types
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -28,6 +30,19 @@ SCALE_CSS = "assets/claimsite-scales.css"
 _CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it was claimed"),
               ("evidence", "What the evidence shows"), ("certainty", "Why this certainty"), ("caveats", "Caveats"),
               ("safety", "Safety"), ("references", "References"), ("history", "History")]
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _render_generated(page, config, files) -> None:
+    """Page.render for generated pages: their body comes from on_page_content, so skip Python-Markdown
+    (MkDocs builds a new Markdown converter for every page, which cost a third of the build)."""
+    page.content = ""
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 class ClaimsitePlugin(BasePlugin):
@@ -127,6 +142,11 @@ class ClaimsitePlugin(BasePlugin):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
             page.meta["title"] = spec.title
+            page.render = types.MethodType(_render_generated, page)
+            if spec.kind in ("claim", "source", "topic", "article", "map", "reviews", "sources-index"):
+                # indexed from the data in on_page_context; listing pages not at all (their items are)
+                page.meta["search"] = {"exclude": True}
+                page.meta["claimsite_shared_nav"] = not spec.in_nav
             return ""
         try:
             return self.site.render_placeholders(markdown, self._base(page))
@@ -139,12 +159,27 @@ class ClaimsitePlugin(BasePlugin):
         if spec is None:
             return html
         body = self.site.render_page(spec, self._base(page))
+        page.present_anchor_ids = set(_ID.findall(body))  # for MkDocs' anchor validation
         if spec.kind == "claim":
             page.toc = get_toc([{"level": 2, "id": anchor, "name": name, "children": []}
                                 for anchor, name in _CLAIM_TOC if f'id="{anchor}"' in body])
         else:
             page.toc = get_toc([])
         return body
+
+    def on_env(self, env, *, config, files):
+        env.globals["claimsite_nav_cache"] = {}  # see templates/main.html; new for every build
+        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        spec = self.specs.get(page.file.src_uri)
+        entry = self.site.search_entry(spec) if spec is not None else None
+        if entry is not None:
+            search = config.plugins.get("material/search") or config.plugins.get("search")
+            index = getattr(search, "search_index", None)
+            if index is not None:
+                index.entries.append({"location": page.url, "title": entry[0], "text": entry[1]})
+        return context
 
     def on_post_page(self, output, *, page, config):
         return htmlfix.repair(output)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .history import Change, claim_history
 from .model import Article, Claim, InlineNotice, Project
@@ -24,6 +24,15 @@ from .schema import claim_schema
 from .text import normalize
 
 PLACEHOLDER = re.compile(r"<!--\s*claimsite:([a-z-]+)\s*-->")
+
+
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`]+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as plain text for the search index: link texts kept, emphasis marks dropped."""
+    return " ".join(_MD_MARK.sub("", _MD_LINK.sub(r"\1", markdown_text)).split())
 
 
 def source_slug(key: str) -> str:
@@ -169,6 +178,31 @@ class Site:
                                for q in quotes)
                 found.append((position, claim.id, claim, quotes))
         return [(claim, quotes) for _, _, claim, quotes in sorted(found, key=lambda f: (f[0], f[1]))]
+
+    def search_entry(self, spec: PageSpec) -> tuple[str, str] | None:
+        """(title, text) to index for a generated page, as escaped HTML; None for pages not indexed.
+
+        Claim and source pages are indexed from their data rather than by parsing their HTML: it is
+        many times faster, and the index every visitor downloads stays small.
+        """
+        if spec.kind == "claim":
+            claim = self.claims[spec.key]
+            verdict = self.levels["verdicts"][claim.verdict].label
+            certainty = self.levels["certainty"][claim.certainty].label
+            text = (f"{claim.bottom_line} Verdict: {verdict}. Certainty of evidence: {certainty}. "
+                    f"Topic: {self.levels['topics'][claim.topic].label}.")
+            return str(escape(page_title(claim.claim))), str(escape(plain_text(text)))
+        if spec.kind == "source":
+            ref = self.references[spec.key]
+            text = " ".join(p for p in (ref.authors, ref.container, ref.details) if p)
+            return str(escape(page_title(ref.title or spec.key))), str(escape(text))
+        if spec.kind == "topic":
+            topic = self.levels["topics"][spec.key]
+            return str(escape(page_title(topic.label))), str(escape(topic.description))
+        if spec.kind == "article":
+            article = self.project.articles[spec.key]
+            return str(escape(page_title(article.title))), str(escape(plain_text(article.description)))
+        return None
 
     def evidence_map(self) -> dict[tuple[str, str], list[Claim]]:
         """Claims by (topic, verdict), each list ordered from highest to lowest certainty."""
