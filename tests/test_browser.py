@@ -102,11 +102,13 @@ def test_journey_home_topic_claim_source_article_and_back(context, server):
 
 def test_search_finds_a_claim_by_a_word_from_its_text(context, server):
     page = context.new_page()
-    page.goto(server)
+    with page.expect_response(lambda r: r.url.endswith("search/search_index.json")):
+        page.goto(server)
+    page.wait_for_load_state("networkidle")
     page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill("adrenergic")
+    page.keyboard.type("adrenergic", delay=30)
     result = page.locator(".md-search-result__item").first
-    result.wait_for(timeout=10_000)
+    result.wait_for(timeout=15_000)
     assert "adrenergic" in page.locator(".md-search-result").inner_text().lower()
     assert context.outside.requests == []
 
