@@ -10,7 +10,9 @@ pages.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 import types
 from pathlib import Path
@@ -22,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
 from . import builder, export, htmlfix
+from .render import bytecode_cache
 from .site import Site
 
 log = get_plugin_logger("claimsite")
@@ -33,6 +36,22 @@ _CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _shared_inputs(config) -> tuple[str, ...]:
+    """Files every claim and source page depends on, besides its own."""
+    paths = [config.path, config.notices_file]
+    if config.templates_dir.is_dir():
+        paths += [p for p in config.templates_dir.rglob("*") if p.is_file()]
+    return tuple(str(p) for p in paths if p.exists())
+
+
+def _is_modified(file, inputs: tuple[str, ...]) -> bool:
+    try:
+        built = os.path.getmtime(file.abs_dest_path)
+    except OSError:
+        return True
+    return any(os.path.getmtime(p) > built for p in inputs if os.path.exists(p))
 
 
 def _render_generated(page, config, files) -> None:
@@ -113,14 +132,19 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_files(self, files, *, config):
         in_nav = self._nav_paths(config.nav) if config.nav else None
+        shared = _shared_inputs(self.site.project.config)
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"content/{spec.src_uri} clashes with a generated page; rename it")
-            files.append(File.generated(
+            generated = File.generated(
                 config, spec.src_uri, content=f"# {spec.title}\n",
                 inclusion=InclusionLevel.INCLUDED if spec.in_nav and (in_nav is None or spec.src_uri in in_nav)
-            else InclusionLevel.NOT_IN_NAV,
-            ))
+                else InclusionLevel.NOT_IN_NAV,
+            )
+            own = self._source_file(spec)
+            if own is not None:  # `serve` (dirty) re-renders the page only when its inputs changed
+                generated.is_modified = functools.partial(_is_modified, generated, (own, *shared))
+            files.append(generated)
         schema = json.dumps(self.site.schema(), indent=2, ensure_ascii=False) + "\n"
         files.append(File.generated(config, "schema/claim.schema.json", content=schema))
         files.append(File.generated(config, SCALE_CSS, content=self.site.scale_css()))
@@ -132,6 +156,14 @@ class ClaimsitePlugin(BasePlugin):
         files.append(File.generated(config, "data/sources.json", content=export.csl_json(project)))
         return files
 
+
+    def _source_file(self, spec) -> str | None:
+        project, root = self.site.project, self.site.config.root
+        if spec.kind == "claim":
+            return str(root / project.claims_by_id()[spec.key].path)
+        if spec.kind == "source":
+            return str(root / project.sources[spec.key].path)
+        return None
 
     @staticmethod
     def _base(page) -> str:
@@ -169,6 +201,8 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         env.globals["claimsite_nav_cache"] = {}  # see templates/main.html; new for every build
+        if env.bytecode_cache is None:
+            env.bytecode_cache = bytecode_cache(self.site.config.root)
         return env
 
     def on_page_context(self, context, *, page, config, nav):

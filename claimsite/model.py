@@ -176,6 +176,12 @@ class Project:
     notices: dict[str, Notice]
     unreadable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
 
+    def claims_by_id(self) -> dict[str, Claim]:
+        cached = self.__dict__.get("_by_id")
+        if cached is None or len(cached) != len(self.claims):
+            cached = self.__dict__["_by_id"] = {c.id: c for c in self.claims}
+        return cached
+
     def claims_by_topic(self) -> dict[str, list[Claim]]:
         grouped: dict[str, list[Claim]] = {t.id: [] for t in self.config.topics}
         for claim in self.claims:

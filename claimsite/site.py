@@ -58,7 +58,7 @@ class Site:
                  site_url: str = ""):
         self.project = project
         self.config = project.config
-        self.env = make_environment(templates_dir)
+        self.env = make_environment(templates_dir, project.config.root)
         self.use_directory_urls = use_directory_urls
         self.site_url = site_url if not site_url or site_url.endswith("/") else site_url + "/"
         self.build_date = build_date or dt.date.today()
