@@ -190,14 +190,14 @@ class ClaimsitePlugin(BasePlugin):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
             return html
-        body = self.site.render_page(spec, self._base(page))
-        page.present_anchor_ids = set(_ID.findall(body))  # for MkDocs' anchor validation
-        if spec.kind == "claim":
-            page.toc = get_toc([{"level": 2, "id": anchor, "name": name, "children": []}
-                                for anchor, name in _CLAIM_TOC if f'id="{anchor}"' in body])
-        else:
-            page.toc = get_toc([])
-        return body
+        # The body is rendered in on_page_context, just before the page is written, and dropped after:
+        # MkDocs keeps every page's content until the end of the build, which at 10,000 claims was the
+        # largest use of memory. Here only the table of contents and anchors are set, from the data.
+        sections = self.site.sections(spec)
+        page.toc = get_toc([{"level": 2, "id": anchor, "name": name, "children": []}
+                            for anchor, name in _CLAIM_TOC if anchor in sections] if spec.kind == "claim" else [])
+        page.present_anchor_ids = set(sections)  # for MkDocs' anchor validation
+        return ""
 
     def on_env(self, env, *, config, files):
         env.globals["claimsite_nav_cache"] = {}  # see templates/main.html; new for every build
@@ -207,6 +207,8 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_page_context(self, context, *, page, config, nav):
         spec = self.specs.get(page.file.src_uri)
+        if spec is not None:
+            page.content = self.site.render_page(spec, self._base(page))
         entry = self.site.search_entry(spec) if spec is not None else None
         if entry is not None:
             search = config.plugins.get("material/search") or config.plugins.get("search")
@@ -216,6 +218,8 @@ class ClaimsitePlugin(BasePlugin):
         return context
 
     def on_post_page(self, output, *, page, config):
+        if page.file.src_uri in self.specs:
+            page.content = None  # written; free it (see on_page_content)
         return htmlfix.repair(output)
 
     def on_post_template(self, output_content, *, template_name, config):

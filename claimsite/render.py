@@ -31,13 +31,13 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def markdown(text: str) -> Markup:
     """Block Markdown to safe HTML (memoised: listings render the same fields on many pages)."""
     return Markup(_markdown().render(text or ""))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def markdown_inline(text: str) -> Markup:
     """Inline Markdown (no paragraphs) to safe HTML (memoised, as above)."""
     return Markup(_markdown().renderInline(text or ""))

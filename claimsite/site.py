@@ -179,6 +179,24 @@ class Site:
                 found.append((position, claim.id, claim, quotes))
         return [(claim, quotes) for _, _, claim, quotes in sorted(found, key=lambda f: (f[0], f[1]))]
 
+    def sections(self, spec: PageSpec) -> set[str]:
+        """Element ids a generated page will have (its table of contents and link targets)."""
+        if spec.kind != "claim":
+            return set()
+        claim = self.claims[spec.key]
+        ids = {"claim", "bottom-line", "where-it-was-claimed", "evidence", "certainty"}
+        if claim.caveats:
+            ids.add("caveats")
+        if claim.safety:
+            ids.add("safety")
+        refs = self.claim_references(claim)
+        if refs:
+            ids.add("references")
+            ids.update(f"ref-{n}" for n, _ in refs)
+        if self.changes(claim):
+            ids.add("history")
+        return ids
+
     def search_entry(self, spec: PageSpec) -> tuple[str, str] | None:
         """(title, text) to index for a generated page, as escaped HTML; None for pages not indexed.
 
