@@ -1,0 +1,1 @@
+"""Benchmarks of claimsite on synthetic reviews (`make bench`, or `python -m benchmarks.run`)."""
