@@ -71,6 +71,11 @@ class ClaimsitePlugin(BasePlugin):
         super().__init__()
         self.site: Site | None = None
         self.specs: dict = {}
+        self.dirty_serve = False
+        self.built_once = False
+
+    def on_startup(self, *, command, dirty):
+        self.dirty_serve = command == "serve" and dirty
 
     def on_config(self, config, **_):
         root = Path(config.config_file_path).resolve().parent
@@ -145,6 +150,8 @@ class ClaimsitePlugin(BasePlugin):
             if own is not None:  # `serve` (dirty) re-renders the page only when its inputs changed
                 generated.is_modified = functools.partial(_is_modified, generated, (own, *shared))
             files.append(generated)
+        if self.dirty_serve and self.built_once:
+            return files  # the data files from the first build stay in place; they refresh on a full build
         schema = json.dumps(self.site.schema(), indent=2, ensure_ascii=False) + "\n"
         files.append(File.generated(config, "schema/claim.schema.json", content=schema))
         files.append(File.generated(config, SCALE_CSS, content=self.site.scale_css()))
@@ -224,3 +231,6 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_post_template(self, output_content, *, template_name, config):
         return htmlfix.repair(output_content)
+
+    def on_post_build(self, *, config):
+        self.built_once = True

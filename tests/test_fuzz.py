@@ -26,6 +26,11 @@ values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=
 documents = st.dictionaries(st.sampled_from(KEYS), values, max_size=14)
 
 
+def project(tmp_path):
+    root = tmp_path / "mini"
+    return root if root.exists() else make_project(tmp_path, "mini")
+
+
 def check_survives(root):
     project, report = builder.check(root)  # must not raise
     for item in report.items:
@@ -35,9 +40,7 @@ def check_survives(root):
 @FUZZ
 @given(doc=documents)
 def test_random_claim_documents_give_diagnostics_not_crashes(tmp_path, doc):
-    root = tmp_path / "mini"
-    if not root.exists():
-        make_project(tmp_path, "mini")
+    root = project(tmp_path)
     (root / "claims" / "effects" / "fuzz.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     check_survives(root)
 
@@ -45,9 +48,7 @@ def test_random_claim_documents_give_diagnostics_not_crashes(tmp_path, doc):
 @FUZZ
 @given(text=st.text(max_size=300))
 def test_random_claim_text_gives_diagnostics_not_crashes(tmp_path, text):
-    root = tmp_path / "mini"
-    if not root.exists():
-        make_project(tmp_path, "mini")
+    root = project(tmp_path)
     (root / "claims" / "effects" / "fuzz.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
     check_survives(root)
 
@@ -61,8 +62,6 @@ bib_texts = st.lists(st.one_of(bib_pieces, st.text(max_size=8)), max_size=40).ma
 @FUZZ
 @given(text=bib_texts)
 def test_random_bibtex_gives_diagnostics_not_crashes(tmp_path, text):
-    root = tmp_path / "mini"
-    if not root.exists():
-        make_project(tmp_path, "mini")
+    root = project(tmp_path)
     (root / "sources" / "fuzz.bib").write_text(text, encoding="utf-8", errors="surrogatepass")
     check_survives(root)
