@@ -15,7 +15,8 @@ import tempfile
 from pathlib import Path
 
 CACHE_DIR = ".claimsite-cache"
-_ENGINE_FILES = ("load.py", "schema.py", "yamlio.py", "model.py", "claim.schema.json", "text.py", "cache.py")
+_ENGINE_FILES = ("load.py", "schema.py", "yamlio.py", "model.py", "claim.schema.json", "text.py", "cache.py",
+                 "validate.py", "config.py")
 
 
 def engine_salt(extra: str) -> str:

@@ -9,7 +9,6 @@ here stops at the first error.  Cross-file checks live in
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -144,7 +143,11 @@ def _parse_claim_file(path: Path, config: Config, report: Report, validator: Val
     if errors:
         _report_schema(path, errors, report)
         return None
-    return _build_claim(doc, report.rel(path))
+    claim = _build_claim(doc, report.rel(path))
+    from .validate import check_claim_alone
+
+    check_claim_alone(claim, config, report)
+    return claim
 
 
 def _cached(cache: ParseCache | None, path: str, report: Report, parse):
@@ -450,7 +453,8 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
     """Load everything; problems go to ``report``, records with errors are left out of the project."""
     enums = config.enums()
     validator = validator_for(enums)
-    salt = engine_salt(json.dumps(enums, sort_keys=True) + str(config.root.resolve()))
+    # Cached results depend on the engine, the whole configuration (scales, wording phrases) and the folder.
+    salt = engine_salt(config.path.read_text(encoding="utf-8", errors="replace") + str(config.root.resolve()))
     claim_cache = ParseCache(config.root, "claims", salt, use_cache)
     source_cache = ParseCache(config.root, "sources", salt, use_cache)
     unreadable: set[str] = set()

@@ -65,8 +65,17 @@ def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
     if claim.topic in config.safety_required_topics and not claim.safety:
         report.error(path, claim.line("safety"), f"a claim in topic '{claim.topic}' needs at least one safety notice",
                      f"add a notice id ({', '.join(sorted(notices)[:4])}, ...) or an inline notice with a level")
-    _check_unfinished(claim, report)
     _check_dates(claim, config, report, today)
+
+
+def check_claim_alone(claim: Claim, config, report: Report) -> None:
+    """The checks that need nothing but the claim and the configuration. They run when the file is
+    parsed, so their results are cached with it (see load.py); cross-file checks run in validate()."""
+    _check_unfinished(claim, report)
+    if claim.reviewed.year < 1990:
+        report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is implausibly early")
+    if claim.review_by and claim.review_by <= claim.reviewed:
+        report.error(claim.path, claim.line("review_by"), f"review_by {claim.review_by} is not after reviewed {claim.reviewed}")
     _check_grade(claim, config, report)
     _check_wording(claim, config, report)
 
@@ -86,10 +95,6 @@ def _check_dates(claim: Claim, config, report: Report, today: dt.date) -> None:
     if claim.reviewed > latest:
         report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is in the future",
                      "use the date the review was done")
-    if claim.reviewed.year < 1990:
-        report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is implausibly early")
-    if claim.review_by and claim.review_by <= claim.reviewed:
-        report.error(claim.path, claim.line("review_by"), f"review_by {claim.review_by} is not after reviewed {claim.reviewed}")
     if claim.due(config) < today:
         report.warning(claim.path, claim.line("review_by") if claim.review_by else claim.line("reviewed"),
                        f"review overdue since {claim.due(config)}",

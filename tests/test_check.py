@@ -121,3 +121,23 @@ def test_root_option_reports_paths_relative_to_the_review(tmp_path):
     result = run_cli("--root", str(root), "check", cwd=elsewhere)
     expected = (FIXTURES / "broken" / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert diagnostics(result.stderr) == expected
+
+
+def test_cached_check_reports_exactly_what_a_fresh_check_reports(tmp_path):
+    root = make_project(tmp_path, "broken")
+    cold = run_cli("check", cwd=root)
+    assert (root / ".claimsite-cache").is_dir()
+    warm = run_cli("check", cwd=root)
+    assert diagnostics(warm.stderr) == diagnostics(cold.stderr)
+    # a changed file is read again, and the configuration is part of every cached result
+    claim = root / "claims" / "risks" / "late-coffee-no-effect.yaml"
+    claim.write_text(claim.read_text().replace("may shorten", "shortens"))
+    config = root / "review.yml"
+    config.write_text(config.read_text().replace("phrases: [may]", "phrases: [may, might]"))
+    edited = run_cli("check", cwd=root)
+    assert "late-coffee-no-effect.yaml:9: warning: bottom line does not speak as 'Low' certainty requires" \
+        in edited.stderr
+    assert diagnostics(run_cli("check", cwd=root).stderr) == diagnostics(edited.stderr)
+    config.write_text(config.read_text().replace("phrases: [may, might]", "phrases: [may, might, shortens]"))
+    regraded = run_cli("check", cwd=root)  # only review.yml changed: the cached claim must be checked again
+    assert "late-coffee-no-effect.yaml:9: warning: bottom line" not in regraded.stderr
