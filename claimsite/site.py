@@ -403,7 +403,3 @@ class Site:
                 steps.append({"domain": self.levels[scale][adj.domain].label, "change": sign * adj.by, "why": adj.why,
                               "level": self.config.level_at(rank)})
         return steps
-
-
-def safe(html: str) -> Markup:
-    return Markup(html)
