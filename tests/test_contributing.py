@@ -74,10 +74,11 @@ def test_add_a_claim_and_a_source_as_contributing_describes(tmp_path):
     third = run_cli("check", cwd=root)
     assert third.returncode == 0, third.stderr
 
-    import yaml
     from urllib.parse import urlsplit
 
-    mount = urlsplit(yaml.safe_load((root / "mkdocs.yml").read_text()).get("site_url", "/")).path or "/"
+    from mkdocs.config import load_config as mkdocs_config
+
+    mount = urlsplit(mkdocs_config(str(root / "mkdocs.yml")).site_url or "/").path or "/"
     port = free_port()
     serve = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
