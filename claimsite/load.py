@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 
 from .cache import ParseCache, engine_salt
@@ -170,7 +171,12 @@ def _cached(cache: ParseCache | None, path: str, report: Report, parse):
 
 def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None) -> list[Claim]:
     claims = []
-    for path in claim_files(config):
+    files = claim_files(config)
+    known = len(cache.entries) if cache is not None else 0
+    if len(files) - known >= 2000:  # a long first read: say so (on standard error), later runs use the cache
+        print(f"claimsite: reading {len(files) - known:,} claim files (later runs reuse the cache)",
+              file=sys.stderr, flush=True)
+    for path in files:
         claim = _cached(cache, path, report, lambda: _parse_claim_file(Path(path), config, report, validator))
         if claim is not None:
             claims.append(claim)

@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import re
+import sys
 import types
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .site import Site
 
 log = get_plugin_logger("claimsite")
 SCALE_CSS = "assets/claimsite-scales.css"
+PROGRESS_FROM = 1000  # pages; smaller builds take a few seconds and print only their summary
 
 _CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it was claimed"),
               ("evidence", "What the evidence shows"), ("certainty", "Why this certainty"), ("caveats", "Caveats"),
@@ -73,6 +75,7 @@ class ClaimsitePlugin(BasePlugin):
         self.specs: dict = {}
         self.dirty_serve = False
         self.built_once = False
+        self.written = 0
 
     def on_startup(self, *, command, dirty):
         self.dirty_serve = command == "serve" and dirty
@@ -95,6 +98,7 @@ class ClaimsitePlugin(BasePlugin):
                     build_date=get_build_datetime().date(), site_url=config.site_url or "")
         self.site = site
         self.specs = {spec.src_uri: spec for spec in site.pages()}
+        self.written = 0
         config.nav = self._expand_nav(config.nav, site)
         if SCALE_CSS not in config.extra_css:
             config.extra_css.append(SCALE_CSS)
@@ -227,7 +231,15 @@ class ClaimsitePlugin(BasePlugin):
     def on_post_page(self, output, *, page, config):
         if page.file.src_uri in self.specs:
             page.content = None  # written; free it (see on_page_content)
+        self._progress()
         return htmlfix.repair(output)
+
+    def _progress(self) -> None:
+        """On large builds, say every tenth of the way how many pages are written (on standard error)."""
+        self.written += 1
+        total = len(self.specs)
+        if total >= PROGRESS_FROM and self.written % max(1, total // 10) == 0 and self.written <= total:
+            print(f"claimsite: {self.written:,} of about {total:,} pages written", file=sys.stderr, flush=True)
 
     def on_post_template(self, output_content, *, template_name, config):
         return htmlfix.repair(output_content)
