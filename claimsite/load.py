@@ -57,28 +57,6 @@ def _read_yaml(path: Path, report: Report, root: Path):
     return data
 
 
-_YAML_MEMO: dict[tuple, object] = {}
-
-
-def _read_yaml_cached(path: Path, report: Report, root: Path):
-    """Like _read_yaml, memoised in this process by file identity (serve re-checks on every save)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return _read_yaml(path, report, root)
-    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    hit = _YAML_MEMO.get(key)
-    if hit is not None:
-        doc, diagnostics = hit
-        report.items.extend(diagnostics)
-        return doc
-    before = len(report.items)
-    doc = _read_yaml(path, report, root)
-    if not path.is_symlink():
-        _YAML_MEMO[key] = (doc, report.items[before:])
-    return doc
-
-
 def _report_schema(path: Path, errors, report: Report) -> None:
     for line, _where, message, hint in errors:
         report.error(path, line, message, hint)
@@ -379,8 +357,7 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
         return articles
     validator = Validator(ARTICLE_SCHEMA)
     for path in sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES):
-        doc = _cached(cache, str(path), report, lambda: _read_yaml(path, report, config.root)) if cache \
-            else _read_yaml_cached(path, report, config.root)
+        doc = _cached(cache, str(path), report, lambda: _read_yaml(path, report, config.root))
         errors = []
         if doc is not None and not isinstance(doc, LDict):
             report.error(path, 1, "an article file must be a mapping of fields")

@@ -7,7 +7,6 @@ import functools
 import http.server
 import json
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

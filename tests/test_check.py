@@ -1,6 +1,5 @@
 """`build.py check`: the exact diagnostics of a broken review, and a clean one."""
 
-from pathlib import Path
 
 from conftest import FIXTURES, make_project, run_cli
 
