@@ -211,6 +211,7 @@ def make_claim(i: int, text: Text, review: Review, keys: list[str], home: int, t
         "safety": safety, "reviewed": reviewed.isoformat(),
         "review_by": (reviewed + dt.timedelta(days=730)).isoformat(),
         "reviewers": rng.sample(REVIEWERS, rng.randint(1, 2)),
+        "changelog": [{"date": reviewed.isoformat(), "change": text.sentence(6, 14), "conclusion_changed": False}],
     }
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 
-from .model import Adjustment, Claim, Evidence, InlineNotice, Project, Quote, Rationale
+from .model import Adjustment, ChangeEntry, Claim, Evidence, InlineNotice, Project, Quote, Rationale
 from .references import parse_authors
 
 FORMAT_VERSION = 1
@@ -40,6 +40,8 @@ def claim_to_dict(claim: Claim) -> dict:
         "reviewed": claim.reviewed.isoformat(),
         "review_by": claim.review_by.isoformat() if claim.review_by else None,
         "reviewers": list(claim.reviewers),
+        "changelog": [{"date": e.date.isoformat(), "change": e.change, "conclusion_changed": e.conclusion_changed}
+                      for e in claim.changelog],
         "file": claim.path,
     }
 
@@ -62,6 +64,8 @@ def claim_from_dict(data: dict) -> Claim:
         reviewed=dt.date.fromisoformat(data["reviewed"]),
         review_by=dt.date.fromisoformat(data["review_by"]) if data["review_by"] else None,
         reviewers=tuple(data["reviewers"]), path=data["file"], lines={},
+        changelog=tuple(ChangeEntry(dt.date.fromisoformat(e["date"]), e["change"], e["conclusion_changed"])
+                        for e in data.get("changelog", ())),
     )
 
 

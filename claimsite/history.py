@@ -1,12 +1,16 @@
-"""A claim's history of changes, read from git in one pass over the claims folder.
+"""A claim's history of changes in git, read in one pass over the claims folder, and the lint that
+compares it with the editorial change log (``changelog:`` in each claim file).
 
-Every commit that touched a claim file becomes an entry; entries where the verdict or the certainty
-changed are marked.  Claims are followed by id (the file stem), so moving a claim between topic
-folders keeps its history.  Outside a git checkout the history is empty.
+Readers see the change log, never commit subjects.  Git is only the witness: every commit that changed
+a claim's verdict or certainty after its first publication needs a change-log entry with
+``conclusion_changed: true`` dated near the commit, and so does such a change not yet committed.
+Claims are followed by id (the file stem), so moving a claim between topic folders keeps its history.
+Outside a git checkout, or without git, the history is empty and the lint is skipped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from dataclasses import dataclass
@@ -35,7 +39,7 @@ def _run_git(root: Path, claims_rel: str) -> str | None:
     try:
         result = subprocess.run(
             ["git", "-C", str(root), "log", "--no-color", "--no-ext-diff", "-M", "--unified=0", "-p",
-             f"--format={_COMMIT}%H{_FIELD}%cs{_FIELD}%s", "--", claims_rel],
+             f"--format={_COMMIT}%H{_FIELD}%as{_FIELD}%s", "--", claims_rel],
             capture_output=True, text=True, timeout=120,
         )
     except (OSError, subprocess.SubprocessError):
@@ -82,3 +86,55 @@ def claim_history(root: Path, claims_dir: Path) -> dict[str, list[Change]]:
         return {}
     text = _run_git(root, rel)
     return parse_log(text) if text else {}
+
+
+# A change-log entry counts for a commit dated this many days either side (edits wait for review).
+MATCH_DAYS = 31
+
+
+def _level(config, scale: str, value: str) -> str:
+    level = config.lookup(scale).get(value)
+    return level.label.lower() if level else value
+
+
+def check_changelog(project, report, today: dt.date, history: dict[str, list[Change]] | None = None) -> None:
+    """Report verdict or certainty changes in git (or not yet committed) that the change log does not record."""
+    config = project.config
+    if history is None:
+        history = claim_history(config.root, config.claims_dir)
+    if not history:
+        return
+    for claim in project.claims:
+        changes = history.get(claim.id)
+        if not changes or not claim.changelog:
+            continue
+        events = []  # (date, what, commit)
+        committed = {}
+        for change in changes:  # newest first: the first value seen is the committed one
+            for key in ("verdict", "certainty"):
+                pair = getattr(change, key)
+                if pair and key not in committed:
+                    committed[key] = pair[1]
+            if change.graded and not change.added:
+                parts = [f"{key} {_level(config, scale, pair[0])} → {_level(config, scale, pair[1])}"
+                         for key, scale, pair in (("verdict", "verdicts", change.verdict),
+                                                  ("certainty", "certainty", change.certainty)) if pair]
+                events.append((dt.date.fromisoformat(change.date), ", ".join(parts), f"commit {change.commit}"))
+        pending = [f"{key} {_level(config, scale, committed[key])} → {_level(config, scale, getattr(claim, key))}"
+                   for key, scale in (("verdict", "verdicts"), ("certainty", "certainty"))
+                   if key in committed and committed[key] != getattr(claim, key)]
+        if pending:
+            events.append((today, ", ".join(pending), "changes not yet committed"))
+        first = claim.changelog[-1].date
+        logged = sorted(e.date for e in claim.changelog if e.conclusion_changed)
+        for date, what, where in sorted(events):
+            if date < first - dt.timedelta(days=MATCH_DAYS):
+                continue  # drafting before the first publication
+            near = next((d for d in logged if abs((d - date).days) <= MATCH_DAYS), None)
+            if near is not None:
+                logged.remove(near)
+                continue
+            report.error(claim.path, claim.line("changelog"),
+                         f"{what} ({where}, {date}) has no change-log entry",
+                         f"add a changelog entry dated {date} that says in plain words what changed and why, "
+                         "with conclusion_changed: true")

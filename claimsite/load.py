@@ -18,7 +18,7 @@ from pathlib import Path
 from .cache import ParseCache, engine_salt
 from .config import Config
 from .diagnostics import Report
-from .model import (Adjustment, Article, Claim, Evidence, InlineNotice, LeftOut, Notice, Project, Quote,
+from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Project, Quote,
                     Rationale, Source)
 from .schema import Validator, validator_for
 from .text import normalize
@@ -99,11 +99,15 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
                    for s in doc["safety"])
     lines = dict(doc.lines)
     lines["safety_items"] = list(doc["safety"].lines)
+    log = doc["changelog"]
+    changelog = tuple(sorted((ChangeEntry(_date(e["date"]), e["change"], e["conclusion_changed"], log.line_of(i))
+                              for i, e in enumerate(log)), key=lambda e: e.date, reverse=True))
     return Claim(
         id=doc["id"], claim=doc["claim"], topic=doc["topic"], claimed_in=quotes, verdict=doc["verdict"],
         certainty=doc["certainty"], bottom_line=doc["bottom_line"], rationale=rationale, evidence=evidence,
         caveats=tuple(doc["caveats"]), safety=safety, reviewed=_date(doc["reviewed"]),
         review_by=_date(doc.get("review_by")), reviewers=tuple(doc.get("reviewers") or ()), path=rel, lines=lines,
+        changelog=changelog,
     )
 
 

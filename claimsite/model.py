@@ -70,6 +70,16 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class ChangeEntry:
+    """One entry of a claim's editorial change log (what readers see as its history)."""
+
+    date: dt.date
+    change: str
+    conclusion_changed: bool
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     claim: str
@@ -87,9 +97,14 @@ class Claim:
     reviewers: tuple[str, ...]
     path: str
     lines: dict = field(compare=False, hash=False, repr=False)
+    changelog: tuple[ChangeEntry, ...] = ()  # newest first
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
+
+    @property
+    def first_published(self) -> dt.date:
+        return self.changelog[-1].date if self.changelog else self.reviewed
 
     def due(self, config: Config) -> dt.date:
         return self.review_by or (self.reviewed + dt.timedelta(days=config.review_interval_days))

@@ -53,6 +53,10 @@ caveats:
   - "TODO: what the evidence cannot tell."
 safety:{safety}
 reviewed: {today.isoformat()}
+changelog:  # what readers see as the claim's history; add an entry for every published change
+  - date: {today.isoformat()}
+    change: First published.
+    conclusion_changed: false  # true when the verdict or the certainty changed
 """
 
 

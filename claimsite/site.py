@@ -16,8 +16,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .history import Change, claim_history
-from .model import Article, Claim, InlineNotice, Project
+from .model import Article, ChangeEntry, Claim, InlineNotice, Project
 from .references import Reference, format_reference
 from .render import make_environment, page_title
 from .schema import claim_schema
@@ -54,8 +53,7 @@ class Site:
     """Pages and page bodies for one project."""
 
     def __init__(self, project: Project, templates_dir: Path, *, use_directory_urls: bool = True,
-                 build_date: dt.date | None = None, history: dict[str, list[Change]] | None = None,
-                 site_url: str = ""):
+                 build_date: dt.date | None = None, site_url: str = ""):
         self.project = project
         self.config = project.config
         self.env = make_environment(templates_dir, project.config.root)
@@ -70,7 +68,6 @@ class Site:
                        ("topics", "verdicts", "certainty", "directions", "notice_levels",
                         "lowering_domains", "raising_domains")}
         self._templates = {}
-        self.history = claim_history(self.config.root, self.config.claims_dir) if history is None else history
 
     # --- URLs -----------------------------------------------------------------------------------
 
@@ -262,8 +259,7 @@ class Site:
         verdicts = list(self.config.verdicts)
         position = [v.id for v in verdicts].index(claim.verdict)
         verdict = verdicts[position]
-        changes = self.changes(claim)
-        published = next((c.date for c in reversed(changes) if c.added), claim.reviewed.isoformat())
+        published = claim.first_published.isoformat()
         appearances = []
         for quote in claim.claimed_in:
             article = self.project.articles[quote.article]
@@ -282,7 +278,7 @@ class Site:
             "url": page,
             "claimReviewed": claim.claim,
             "datePublished": published,
-            "dateModified": claim.reviewed.isoformat(),
+            "dateModified": max(claim.reviewed, claim.changelog[0].date if claim.changelog else claim.reviewed).isoformat(),
             "author": publisher,
             "reviewRating": {
                 "@type": "Rating",
@@ -300,25 +296,20 @@ class Site:
         return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
     def atom_feed(self, limit: int = 50) -> str:
-        """Atom feed of new claims and of changes of verdict or certainty (from git history, else review dates)."""
+        """Atom feed of new claims and of changes of verdict or certainty, from the claims' change logs."""
         from xml.sax.saxutils import escape as xml_escape
 
         entries = []
         for claim in self.project.claims:
-            changes = [c for c in self.changes(claim) if c.added or c.graded]
-            if not changes:
-                entries.append((claim.reviewed.isoformat(), claim, "New claim reviewed", claim.reviewed.isoformat()))
-            for change in changes:
-                if change.added:
-                    title = "New claim reviewed"
-                else:
-                    parts = []
-                    if change.verdict:
-                        parts.append(f"verdict {change.verdict[0]} → {change.verdict[1]}")
-                    if change.certainty:
-                        parts.append(f"certainty {change.certainty[0]} → {change.certainty[1]}")
-                    title = "Regraded: " + ", ".join(parts)
-                entries.append((change.date, claim, title, change.commit))
+            log = claim.changelog
+            for index, entry in enumerate(log):
+                first = index == len(log) - 1
+                if not (first or entry.conclusion_changed):
+                    continue
+                title = "New claim reviewed" if first else "Regraded"
+                entries.append((entry.date.isoformat(), claim, title, f"change-{len(log) - index}", entry.change))
+            if not log:
+                entries.append((claim.reviewed.isoformat(), claim, "New claim reviewed", claim.reviewed.isoformat(), ""))
         entries.sort(key=lambda e: (e[0], e[1].id, e[3]), reverse=True)
         entries = entries[:limit]
         base = self.site_url or "urn:claimsite:"
@@ -329,10 +320,12 @@ class Site:
                  f'  <id>{xml_escape(base)}feed.xml</id>', f"  <updated>{updated}</updated>",
                  f'  <link rel="self" href="{xml_escape(base)}feed.xml"/>',
                  f"  <author><name>{xml_escape(self.config.publisher)}</name></author>"]
-        for date, claim, title, token in entries:
+        for date, claim, title, token, change in entries:
             link = self.absolute(self.claim_uri(claim.id))
             summary = f"{verdicts[claim.verdict].label}, {self.levels['certainty'][claim.certainty].label.lower()} " \
                       f"certainty. {' '.join(claim.bottom_line.split())}"
+            if change and title != "New claim reviewed":
+                summary = f"{plain_text(change)} Now: {summary}"
             lines += ["  <entry>", f"    <title>{xml_escape(title)}: {xml_escape(page_title(claim.claim))}</title>",
                       f"    <id>{xml_escape(link)}#{xml_escape(token)}</id>",
                       f'    <link rel="alternate" href="{xml_escape(link)}"/>',
@@ -365,8 +358,9 @@ class Site:
                 keys.append(item.source)
         return [(i + 1, self.references[k]) for i, k in enumerate(keys)]
 
-    def changes(self, claim: Claim) -> list[Change]:
-        return self.history.get(claim.id, [])
+    def changes(self, claim: Claim) -> tuple[ChangeEntry, ...]:
+        """The claim's editorial change log, newest first."""
+        return claim.changelog
 
     def due(self, claim: Claim) -> dt.date:
         return claim.due(self.config)

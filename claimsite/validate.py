@@ -95,6 +95,12 @@ def _check_dates(claim: Claim, config, report: Report, today: dt.date) -> None:
     if claim.reviewed > latest:
         report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is in the future",
                      "use the date the review was done")
+    for entry in claim.changelog:
+        if entry.date > latest:
+            report.error(claim.path, entry.line, f"change-log date {entry.date} is in the future",
+                         "use the date the change was published")
+        elif entry.date.year < 1990:
+            report.error(claim.path, entry.line, f"change-log date {entry.date} is implausibly early")
     if claim.due(config) < today:
         report.warning(claim.path, claim.line("review_by") if claim.review_by else claim.line("reviewed"),
                        f"review overdue since {claim.due(config)}",
@@ -243,7 +249,7 @@ def check_schema_copy(project: Project, report: Report) -> None:
                        f"run `python build.py schema --output {SCHEMA_COPY}`")
 
 
-def validate(project: Project, report: Report, today: dt.date | None = None) -> None:
+def validate(project: Project, report: Report, today: dt.date | None = None, *, git: bool = True) -> None:
     today = today or _today()
     indexes = {a.id: TextIndex(a.normalized) for a in project.articles.values()}
     wanted: dict[str, set[str]] = {}
@@ -264,6 +270,10 @@ def validate(project: Project, report: Report, today: dt.date | None = None) -> 
     check_coverage(project, report, indexes)
     check_schema_copy(project, report)
     _check_duplicate_identifiers(project, report)
+    if git:
+        from .history import check_changelog
+
+        check_changelog(project, report, today)
     cited = {item.source for claim in project.claims for item in claim.evidence}
     for notice in project.notices.values():
         cited.update(notice.sources)
