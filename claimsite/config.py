@@ -41,6 +41,16 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class KeyMessage:
+    """One plain sentence that answers a reader's question, with its certainty and the claims behind it."""
+
+    text: str
+    certainty: str
+    claims: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     path: Path
@@ -62,6 +72,12 @@ class Config:
     future_date_grace_days: int
     publisher: str = "Evidence review"
     scorecard: tuple[Criterion, ...] = ()
+    key_messages: tuple[KeyMessage, ...] = ()
+    topic_messages: tuple[tuple[str, tuple[KeyMessage, ...]], ...] = ()  # (topic id, its key messages)
+    readability_grade: float | None = None  # bottom lines reading above this grade level get a warning
+
+    def messages_for(self, topic_id: str) -> tuple[KeyMessage, ...]:
+        return dict(self.topic_messages).get(topic_id, ())
 
     def enums(self) -> dict[str, list[str]]:
         """The values the claim schema's ``$config:`` placeholders stand for."""
@@ -106,7 +122,8 @@ def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Le
         if item["id"] in seen:
             raise _fail(path, line, f"'{key}' lists '{item['id']}' twice")
         seen.add(item["id"])
-        unknown = set(item) - {"id", "label", "description", "symbol", "color", "wording", "phrases"}
+        unknown = set(item) - {"id", "label", "description", "symbol", "color", "wording", "phrases"} \
+            - ({"key_messages"} if key == "topics" else set())
         if unknown:
             raise _fail(path, item.line_of(sorted(unknown)[0]), f"unknown key '{sorted(unknown)[0]}' in '{key}'")
         phrases = item.get("phrases") or []
@@ -136,7 +153,7 @@ def load_config(root: Path | str) -> Config:
         raise _fail(path, 1, "the configuration must be a mapping of settings")
     known = {"title", "paths", "safety_required_topics", "review_interval_days", "future_date_grace_days",
              "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains",
-             "publisher", "scorecard"}
+             "publisher", "scorecard", "key_messages", "readability"}
     for key in doc:
         if key not in known:
             raise _fail(path, doc.line_of(key), f"unknown setting '{key}'; known settings: {', '.join(sorted(known))}")
@@ -168,6 +185,9 @@ def load_config(root: Path | str) -> Config:
     publisher = doc.get("publisher", title)
     if not isinstance(publisher, str):
         raise _fail(path, doc.line_of("publisher"), "'publisher' must be text")
+    certainty_ids = {c["id"] for c in doc.get("certainty") or [] if isinstance(c, dict)}
+    topic_messages = tuple((item["id"], _key_messages(item, path, certainty_ids))
+                           for item in doc["topics"] if item.get("key_messages") is not None)
     return Config(
         root=root, path=path, title=title,
         claims_dir=resolved["claims"], sources_dir=resolved["sources"], articles_dir=resolved["articles"],
@@ -179,7 +199,52 @@ def load_config(root: Path | str) -> Config:
         future_date_grace_days=ints["future_date_grace_days"],
         publisher=publisher,
         scorecard=_scorecard(doc, path, topics),
+        key_messages=_key_messages(doc, path, certainty_ids),
+        topic_messages=topic_messages,
+        readability_grade=_readability(doc, path),
     )
+
+
+def _key_messages(doc: LDict, path: Path, certainty_ids: set[str]) -> tuple[KeyMessage, ...]:
+    """``key_messages:`` of the review or of a topic: a list of {text, certainty, claims: [ids]}."""
+    items = doc.get("key_messages")
+    if items is None:
+        return ()
+    if not isinstance(items, LList):
+        raise _fail(path, doc.line_of("key_messages"), "'key_messages' must be a list of {text, certainty, claims}")
+    messages = []
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        if not isinstance(item, LDict):
+            raise _fail(path, line, "each key message needs 'text', 'certainty' and 'claims'")
+        unknown = set(item) - {"text", "certainty", "claims"}
+        if unknown:
+            raise _fail(path, item.line_of(sorted(unknown)[0]), f"unknown key '{sorted(unknown)[0]}' in a key message")
+        text, certainty, claims = item.get("text"), item.get("certainty"), item.get("claims")
+        if not isinstance(text, str) or len(text.strip()) < 10:
+            raise _fail(path, item.line_of("text") if "text" in item else line, "a key message needs 'text': a plain sentence")
+        if certainty not in certainty_ids:
+            raise _fail(path, item.line_of("certainty") if "certainty" in item else line,
+                        f"a key message needs 'certainty', one of: {', '.join(sorted(certainty_ids))}")
+        if not isinstance(claims, list) or not claims or not all(isinstance(c, str) for c in claims):
+            raise _fail(path, item.line_of("claims") if "claims" in item else line,
+                        "a key message needs 'claims': a list of the ids of the claims behind it")
+        messages.append(KeyMessage(" ".join(text.split()), certainty, tuple(claims), line))
+    return tuple(messages)
+
+
+def _readability(doc: LDict, path: Path) -> float | None:
+    """``readability: {max_grade: 9}``: the school grade level a bottom line should not read above."""
+    block = doc.get("readability")
+    if block is None:
+        return None
+    if not isinstance(block, LDict) or set(block) - {"max_grade"}:
+        raise _fail(path, doc.line_of("readability"), "'readability' must be a mapping with 'max_grade' (a number)")
+    grade = block.get("max_grade")
+    if isinstance(grade, bool) or not isinstance(grade, (int, float)) or not 1 <= grade <= 20:
+        raise _fail(path, block.line_of("max_grade") if "max_grade" in block else doc.line_of("readability"),
+                    "'readability.max_grade' must be a school grade level between 1 and 20")
+    return float(grade)
 
 
 def _scorecard(doc: LDict, path: Path, topics: tuple[Level, ...]) -> tuple[Criterion, ...]:

@@ -386,6 +386,10 @@ class Site:
     def schema(self) -> dict:
         return claim_schema(self.config.enums())
 
+    def certainty_phrase(self, certainty_id: str) -> str:
+        """A certainty level in words, e.g. "Certainty of the evidence: very low"."""
+        return f"Certainty of the evidence: {self.levels['certainty'][certainty_id].label.lower()}"
+
     def certainty_steps(self, claim: Claim) -> list[dict]:
         """The GRADE path from the starting level to the stated certainty, step by step."""
         rank = self.config.rank(claim.rationale.starting_level)

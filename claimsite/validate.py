@@ -249,6 +249,27 @@ def check_schema_copy(project: Project, report: Report) -> None:
                        f"run `python build.py schema --output {SCHEMA_COPY}`")
 
 
+def check_key_messages(project: Project, report: Report) -> None:
+    """Every claim a key message links to exists, and no message is more certain than its claims."""
+    config = project.config
+    claims = project.claims_by_id()
+    groups = [("the review", config.key_messages)] + [(f"topic '{t}'", m) for t, m in config.topic_messages]
+    for where, messages in groups:
+        for message in messages:
+            known = [claims[c] for c in message.claims if c in claims]
+            for claim_id in message.claims:
+                if claim_id not in claims:
+                    close = difflib.get_close_matches(claim_id, list(claims), n=1)
+                    report.error(config.path, message.line, f"key message of {where} links to unknown claim '{claim_id}'",
+                                 f"did you mean '{close[0]}'?" if close else "use the id of a claim file (its name without .yaml)")
+            if known and config.rank(message.certainty) > max(config.rank(c.certainty) for c in known):
+                highest = max(known, key=lambda c: config.rank(c.certainty))
+                report.warning(config.path, message.line,
+                               f"key message of {where} is stated at '{message.certainty}' certainty, higher than any "
+                               f"of its claims (at most '{highest.certainty}')",
+                               "a key message cannot be more certain than the evidence behind it")
+
+
 def validate(project: Project, report: Report, today: dt.date | None = None, *, git: bool = True) -> None:
     today = today or _today()
     indexes = {a.id: TextIndex(a.normalized) for a in project.articles.values()}
@@ -270,6 +291,7 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
     check_coverage(project, report, indexes)
     check_schema_copy(project, report)
     _check_duplicate_identifiers(project, report)
+    check_key_messages(project, report)
     if git:
         from .history import check_changelog
 
