@@ -37,6 +37,13 @@ def cmd_check(args) -> int:
     summary = (f"checked {len(project.claims)} claims, {len(project.sources)} sources, {len(project.articles)} articles "
                f"in {time.perf_counter() - started:.2f} s: {len(items) - warnings} error(s), {warnings} warning(s)")
     print(summary, file=sys.stderr)
+    if not project.config.require_excerpts:
+        missing = sum(1 for c in project.claims for e in c.evidence if not e.excerpt)
+        unstored = {e.source for c in project.claims for e in c.evidence} - set(project.passages)
+        if missing or unstored:
+            print(f"excerpts not yet required (require_excerpts: false in review.yml): {missing} evidence "
+                  f"entr{'y has' if missing == 1 else 'ies have'} no excerpt, {len(unstored)} cited source(s) have "
+                  "no stored text; set require_excerpts: true to list them", file=sys.stderr)
     return 1 if errors else 0
 
 

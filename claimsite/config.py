@@ -28,6 +28,14 @@ class Level:
     color: str = ""
     wording: str = ""
     phrases: tuple[str, ...] = ()
+    no_evidence: bool = False  # certainty: "no study has tested this"; no GRADE arithmetic
+    graded: bool = True  # certainty: False for a state outside GRADE (e.g. dated facts of law)
+    dated_facts: bool = False  # topic: its claims are dated facts (certainty not graded, `as_of` date)
+
+    @property
+    def on_grade_scale(self) -> bool:
+        """A GRADE level (high ... very low), as opposed to "no studies" or "not graded"."""
+        return self.graded and not self.no_evidence
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class Config:
     articles_dir: Path
     notices_file: Path
     templates_dir: Path
+    passages_dir: Path
     topics: tuple[Level, ...]
     verdicts: tuple[Level, ...]
     certainty: tuple[Level, ...]  # highest first
@@ -78,6 +87,7 @@ class Config:
 
     def messages_for(self, topic_id: str) -> tuple[KeyMessage, ...]:
         return dict(self.topic_messages).get(topic_id, ())
+    require_excerpts: bool = True
 
     def enums(self) -> dict[str, list[str]]:
         """The values the claim schema's ``$config:`` placeholders stand for."""
@@ -85,20 +95,26 @@ class Config:
             "topics": [t.id for t in self.topics],
             "verdicts": [v.id for v in self.verdicts],
             "certainty": [c.id for c in self.certainty],
+            "grade_levels": [c.id for c in self.grade_levels()],
             "directions": [d.id for d in self.directions],
             "notice_levels": [n.id for n in self.notice_levels],
             "lowering_domains": [d.id for d in self.lowering_domains],
             "raising_domains": [d.id for d in self.raising_domains],
         }
 
+    def grade_levels(self) -> tuple[Level, ...]:
+        """The GRADE levels of the certainty scale, highest first (without "no studies" or "not graded")."""
+        return tuple(c for c in self.certainty if c.on_grade_scale)
+
     def rank(self, certainty_id: str) -> int:
-        """Certainty as a number: the lowest level is 1, each level above adds 1."""
-        ids = [c.id for c in self.certainty]
+        """Certainty as a number: the lowest GRADE level is 1, each level above adds 1."""
+        ids = [c.id for c in self.grade_levels()]
         return len(ids) - ids.index(certainty_id)
 
     def level_at(self, rank: int) -> Level:
-        rank = max(1, min(rank, len(self.certainty)))
-        return self.certainty[len(self.certainty) - rank]
+        levels = self.grade_levels()
+        rank = max(1, min(rank, len(levels)))
+        return levels[len(levels) - rank]
 
     def lookup(self, scale: str) -> dict[str, Level]:
         return {level.id: level for level in getattr(self, scale)}
@@ -122,7 +138,8 @@ def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Le
         if item["id"] in seen:
             raise _fail(path, line, f"'{key}' lists '{item['id']}' twice")
         seen.add(item["id"])
-        unknown = set(item) - {"id", "label", "description", "symbol", "color", "wording", "phrases"} \
+        flags = _FLAGS.get(key, ())
+        unknown = set(item) - {"id", "label", "description", "symbol", "color", "wording", "phrases", *flags} \
             - ({"key_messages"} if key == "topics" else set())
         if unknown:
             raise _fail(path, item.line_of(sorted(unknown)[0]), f"unknown key '{sorted(unknown)[0]}' in '{key}'")
@@ -132,9 +149,31 @@ def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Le
         for field in ("description", "symbol", "color", "wording"):
             if field in item and not isinstance(item[field], str):
                 raise _fail(path, item.line_of(field), f"'{field}' in '{key}' must be text")
+        for flag in flags:
+            if flag in item and not isinstance(item[flag], bool):
+                raise _fail(path, item.line_of(flag), f"'{flag}' in '{key}' must be true or false")
         levels.append(Level(item["id"], item["label"], item.get("description", ""), item.get("symbol", ""),
-                            item.get("color", ""), item.get("wording", ""), tuple(p.lower() for p in phrases)))
+                            item.get("color", ""), item.get("wording", ""), tuple(p.lower() for p in phrases),
+                            no_evidence=item.get("no_evidence", False), graded=item.get("graded", True),
+                            dated_facts=item.get("dated_facts", False)))
     return tuple(levels)
+
+
+# The true/false settings each scale's entries may carry.
+_FLAGS = {"certainty": ("no_evidence", "graded"), "topics": ("dated_facts",)}
+
+
+def _certainty(doc: LDict, path: Path) -> tuple[Level, ...]:
+    levels = _levels(doc, "certainty", path, min_items=2)
+    items = doc["certainty"]
+    for index, level in enumerate(levels):
+        if level.no_evidence and not level.graded:
+            raise _fail(path, items.line_of(index), f"certainty '{level.id}': 'no_evidence' and 'graded: false' "
+                        "are different states; set one of them")
+    if len([c for c in levels if c.on_grade_scale]) < 2:
+        raise _fail(path, doc.line_of("certainty"), "'certainty' needs at least 2 GRADE levels "
+                    "(entries without 'no_evidence' or 'graded: false')")
+    return levels
 
 
 def load_config(root: Path | str) -> Config:
@@ -153,7 +192,7 @@ def load_config(root: Path | str) -> Config:
         raise _fail(path, 1, "the configuration must be a mapping of settings")
     known = {"title", "paths", "safety_required_topics", "review_interval_days", "future_date_grace_days",
              "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains",
-             "publisher", "scorecard", "key_messages", "readability"}
+             "publisher", "scorecard", "key_messages", "readability", "require_excerpts"}
     for key in doc:
         if key not in known:
             raise _fail(path, doc.line_of(key), f"unknown setting '{key}'; known settings: {', '.join(sorted(known))}")
@@ -161,7 +200,7 @@ def load_config(root: Path | str) -> Config:
     if not isinstance(paths, dict):
         raise _fail(path, doc.line_of("paths"), "'paths' must be a mapping")
     defaults = {"claims": "claims", "sources": "sources", "articles": "sources/articles", "notices": "content/notices.yml",
-                "templates": "templates"}
+                "templates": "templates", "passages": "sources/passages"}
     resolved = {}
     for key, default in defaults.items():
         value = paths.get(key, default)
@@ -182,6 +221,9 @@ def load_config(root: Path | str) -> Config:
     title = doc.get("title", "Evidence review")
     if not isinstance(title, str):
         raise _fail(path, doc.line_of("title"), "'title' must be text")
+    require_excerpts = doc.get("require_excerpts", True)
+    if not isinstance(require_excerpts, bool):
+        raise _fail(path, doc.line_of("require_excerpts"), "'require_excerpts' must be true or false")
     publisher = doc.get("publisher", title)
     if not isinstance(publisher, str):
         raise _fail(path, doc.line_of("publisher"), "'publisher' must be text")
@@ -191,8 +233,8 @@ def load_config(root: Path | str) -> Config:
     return Config(
         root=root, path=path, title=title,
         claims_dir=resolved["claims"], sources_dir=resolved["sources"], articles_dir=resolved["articles"],
-        notices_file=resolved["notices"], templates_dir=resolved["templates"],
-        topics=topics, verdicts=_levels(doc, "verdicts", path), certainty=_levels(doc, "certainty", path, min_items=2),
+        notices_file=resolved["notices"], templates_dir=resolved["templates"], passages_dir=resolved["passages"],
+        topics=topics, verdicts=_levels(doc, "verdicts", path), certainty=_certainty(doc, path),
         directions=_levels(doc, "directions", path), notice_levels=_levels(doc, "notice_levels", path),
         lowering_domains=_levels(doc, "lowering_domains", path), raising_domains=_levels(doc, "raising_domains", path),
         safety_required_topics=tuple(required), review_interval_days=ints["review_interval_days"],
@@ -202,6 +244,7 @@ def load_config(root: Path | str) -> Config:
         key_messages=_key_messages(doc, path, certainty_ids),
         topic_messages=topic_messages,
         readability_grade=_readability(doc, path),
+        require_excerpts=require_excerpts,
     )
 
 

@@ -33,7 +33,7 @@ def claim_to_dict(claim: Claim) -> dict:
                       "summary": claim.rationale.summary},
         "evidence": [{k: v for k, v in (("source", e.source), ("design", e.design), ("population", e.population),
                                         ("n", e.n), ("finding", e.finding), ("direction", e.direction),
-                                        ("locator", e.locator)) if v is not None} for e in claim.evidence],
+                                        ("locator", e.locator), ("excerpt", e.excerpt)) if v is not None} for e in claim.evidence],
         "caveats": list(claim.caveats),
         "safety": [s if isinstance(s, str) else {"level": s.level, "text": s.text, **({"title": s.title} if s.title else {})}
                    for s in claim.safety],
@@ -57,7 +57,7 @@ def claim_from_dict(data: dict) -> Claim:
         verdict=data["verdict"], certainty=data["certainty"], bottom_line=data["bottom_line"],
         rationale=Rationale(r["starting_level"], adjustments(r["lowered"]), adjustments(r["raised"]), r["summary"]),
         evidence=tuple(Evidence(e["source"], e["design"], e["finding"], e["direction"], e.get("population"), e.get("n"),
-                                e.get("locator")) for e in data["evidence"]),
+                                e.get("locator"), excerpt=e.get("excerpt")) for e in data["evidence"]),
         caveats=tuple(data["caveats"]),
         safety=tuple(s if isinstance(s, str) else InlineNotice(s["level"], s["text"], s.get("title"))
                      for s in data["safety"]),
@@ -90,13 +90,14 @@ def claims_from_json(text: str) -> list[Claim]:
 def claims_csv(project: Project, urls: dict[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "claim", "topic", "verdict", "certainty", "articles", "quotes", "sources", "reviewed",
-                     "review_by", "url"])
+    writer.writerow(["id", "claim", "topic", "verdict", "certainty", "articles", "quotes", "sources", "excerpts",
+                     "reviewed", "review_by", "url"])
     for c in project.claims:
         writer.writerow([c.id, c.claim, c.topic, c.verdict, c.certainty,
                          ";".join(sorted({q.article for q in c.claimed_in})),
                          " | ".join(q.quote for q in c.claimed_in),
                          ";".join(dict.fromkeys(e.source for e in c.evidence)),
+                         " | ".join(f"{e.source}: {e.excerpt}" for e in c.evidence if e.excerpt),
                          c.reviewed.isoformat(), c.review_by.isoformat() if c.review_by else "", urls.get(c.id, "")])
     return out.getvalue()
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from .cache import ParseCache, engine_salt
 from .config import Config
 from .diagnostics import Report
-from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Project, Quote,
-                    Rationale, Source)
+from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Passage, Project,
+                    Quote, Rationale, Source)
 from .schema import Validator, validator_for
 from .text import normalize
 from .yamlio import LDict, LList, load_yaml, read_text
@@ -84,7 +84,8 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
     evidence_list = doc["evidence"]
     evidence = tuple(
         Evidence(e["source"], e["design"], e["finding"], e["direction"], e.get("population"), e.get("n"),
-                 e.get("locator"), evidence_list.line_of(i), e.line_of("source"))
+                 e.get("locator"), excerpt=e.get("excerpt"), line=evidence_list.line_of(i),
+                 source_line=e.line_of("source"), excerpt_line=e.line_of("excerpt") if "excerpt" in e else 0)
         for i, e in enumerate(evidence_list)
     )
     r = doc["rationale"]
@@ -402,6 +403,85 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
     return articles
 
 
+PASSAGE_SCHEMA = {
+    "type": "object",
+    "required": ["source", "seen", "read", "text"],
+    "additionalProperties": False,
+    "properties": {
+        "source": {"type": "string", "minLength": 1, "x-hint": "the BibTeX key of the source, equal to the file name"},
+        "seen": {"type": "string", "minLength": 5,
+                 "x-hint": "the record actually read and where, e.g. \"PubMed record, abstract: https://pubmed.ncbi.nlm.nih.gov/...\""},
+        "read": {"type": "string", "format": "date"},
+        "text": {"type": "string", "minLength": 20,
+                 "x-hint": "the passages as read, copied verbatim; separate passages with a blank line"},
+        "note": {"type": "string", "minLength": 3},
+    },
+}
+
+
+def passage_files(config: Config) -> list[Path]:
+    if not config.passages_dir.is_dir():
+        return []
+    return sorted(p for p in config.passages_dir.iterdir() if p.suffix in CLAIM_SUFFIXES and p.is_file())
+
+
+def _passage_index(raw: str, text_line: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The stored text normalised (one paragraph a line) and where each file line starts in it."""
+    lines = raw.splitlines()
+    paragraphs, current, starts, offset = [], [], [], 0
+    for number, line in enumerate(lines, start=text_line):
+        flat = normalize(line)
+        if not flat:
+            if current:
+                paragraphs.append(" ".join(current))
+                offset += 1  # the newline between paragraphs
+                current = []
+            continue
+        if current:
+            offset += 1  # the space joining this line to the previous one
+        starts.append((offset, number))
+        current.append(flat)
+        offset += len(flat)
+    if current:
+        paragraphs.append(" ".join(current))
+    return "\n".join(paragraphs), tuple(starts)
+
+
+def _parse_passage_file(path: Path, config: Config, report: Report) -> Passage | None:
+    doc = _read_yaml(path, report, config.root)
+    if doc is None:
+        return None
+    if not isinstance(doc, LDict):
+        report.error(path, getattr(doc, "line", 1) or 1, "a passages file must be a mapping of fields",
+                     "give source, seen, read and text (see CONTRIBUTING.md)")
+        return None
+    errors = Validator(PASSAGE_SCHEMA).validate(doc, doc.line)
+    if isinstance(doc.get("source"), str) and doc["source"] != path.stem:
+        errors.append((doc.line_of("source"), "source", f"source '{doc['source'][:80]}' does not match the file name "
+                       f"'{path.name}'", f"name the file {doc['source'][:80]}{path.suffix}, after the BibTeX key"))
+    if errors:
+        _report_schema(path, errors, report)
+        return None
+    key_line = doc.line_of("text")
+    # A block scalar (text: |) starts on the line after its key; the file's own lines map offsets to lines.
+    raw_lines = read_text(path, config.root)[0].splitlines()
+    head = raw_lines[key_line - 1] if 0 < key_line <= len(raw_lines) else ""
+    block = head.split(":", 1)[-1].strip()[:1] in ("|", ">")
+    text_line = key_line + 1 if block else key_line
+    normalized, starts = _passage_index(doc["text"], text_line)
+    return Passage(doc["source"], doc["seen"], _date(doc["read"]), doc["text"], normalized, report.rel(path),
+                   doc.line, text_line, starts)
+
+
+def load_passages(config: Config, report: Report, cache: ParseCache | None = None) -> dict[str, Passage]:
+    passages = {}
+    for path in passage_files(config):
+        passage = _cached(cache, str(path), report, lambda: _parse_passage_file(path, config, report))
+        if passage is not None:
+            passages[passage.source] = passage
+    return passages
+
+
 def load_notices(config: Config, report: Report) -> dict[str, Notice]:
     path = config.notices_file
     if not path.is_file():
@@ -449,7 +529,9 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
     claims = sorted(load_claims(config, report, validator, claim_cache), key=lambda c: c.id)
     sources = load_sources(config, report, source_cache)
     articles = load_articles(config, report, unreadable, article_cache)
-    for cache in (claim_cache, source_cache, article_cache):
+    passage_cache = ParseCache(config.root, "passages", salt, use_cache)
+    passages = load_passages(config, report, passage_cache)
+    for cache in (claim_cache, source_cache, article_cache, passage_cache):
         cache.save()
     return Project(
         config=config,
@@ -458,4 +540,5 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
         articles=articles,
         notices=load_notices(config, report),
         unreadable=unreadable,
+        passages=passages,
     )

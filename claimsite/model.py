@@ -30,8 +30,10 @@ class Evidence:
     population: str | None
     n: int | None
     locator: str | None
+    excerpt: str | None = None  # the source's own words that the finding rests on, checked against its passages
     line: int = field(default=0, compare=False)
     source_line: int = field(default=0, compare=False)
+    excerpt_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,34 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """The stored text of one source (``sources/passages/<key>.yml``): what was read, where and when.
+
+    Kept to check excerpts against; never published in full.  ``normalized`` holds the paragraphs,
+    normalised like article text, one per line, so an excerpt cannot run from one passage into the next.
+    """
+
+    source: str
+    seen: str
+    read: dt.date
+    text: str = field(repr=False)
+    normalized: str = field(repr=False)
+    path: str = ""
+    line: int = 1
+    text_line: int = 1
+    # (offset in ``normalized``, file line) for the start of each stored line, to point at the closest text
+    line_starts: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
+
+    def line_at(self, offset: int) -> int:
+        found = self.text_line
+        for start, number in self.line_starts:
+            if start > offset:
+                break
+            found = number
+        return found
+
+
+@dataclass(frozen=True)
 class LeftOut:
     quote: str
     reason: str
@@ -190,6 +220,7 @@ class Project:
     articles: dict[str, Article]
     notices: dict[str, Notice]
     unreadable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
+    passages: dict[str, Passage] = field(default_factory=dict)  # stored source text, by BibTeX key
 
     def claims_by_id(self) -> dict[str, Claim]:
         cached = self.__dict__.get("_by_id")

@@ -390,6 +390,14 @@ class Site:
         """A certainty level in words, e.g. "Certainty of the evidence: very low"."""
         return f"Certainty of the evidence: {self.levels['certainty'][certainty_id].label.lower()}"
 
+    _STUDY_TYPES = {"article", "inproceedings", "incollection", "inbook", "book", "phdthesis", "mastersthesis",
+                    "thesis", "unpublished"}
+
+    def excerpt_lead(self, key: str) -> str:
+        """The words before an excerpt: a study's, or a document's (a regulator's page, a law)."""
+        source = self.project.sources.get(key)
+        return "The study says:" if source is None or source.entry_type in self._STUDY_TYPES else "The document says:"
+
     def certainty_steps(self, claim: Claim) -> list[dict]:
         """The GRADE path from the starting level to the stated certainty, step by step."""
         rank = self.config.rank(claim.rationale.starting_level)

@@ -209,6 +209,92 @@ def check_coverage(project: Project, report: Report, indexes: dict[str, TextInde
                            f"quote it in a claim, or list it under left_out in {article.path} with the reason")
 
 
+EXCERPT_WORDS = 60  # an excerpt is one or two sentences; past this many words it is a passage
+
+
+def _passage_hint(excerpt: str, passage) -> str:
+    """Where the stored text comes closest to a mismatched excerpt, as file:line and the text itself."""
+    best, best_ratio, offset = (0, 0), -1.0, 0
+    for paragraph in passage.normalized.split("\n"):
+        matcher = difflib.SequenceMatcher(None, paragraph, excerpt, autojunk=False)
+        match = matcher.find_longest_match(0, len(paragraph), 0, len(excerpt))
+        start = max(0, match.a - match.b)
+        ratio = difflib.SequenceMatcher(None, paragraph[start:start + len(excerpt)], excerpt, autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = (offset + start, offset + min(len(paragraph), start + len(excerpt))), ratio
+        offset += len(paragraph) + 1
+    text = passage.normalized
+    start, end = best
+    while start > 0 and text[start - 1] not in " \n":  # whole words only
+        start -= 1
+    while end < len(text) and text[end] not in " \n":
+        end += 1
+    near = text[start:end]
+    if not near.strip():
+        return "copy the words exactly from the stored text"
+    shown = near[:160] + ("…" if len(near) > 160 else "")
+    return f"closest stored text ({passage.path}:{passage.line_at(start)}): \"{shown}\""
+
+
+def check_excerpts(project: Project, report: Report, today: dt.date | None = None) -> None:
+    """Each excerpt is in its source's stored text; sources and evidence without stored words are reported."""
+    config = project.config
+    passages = project.passages
+    latest = (today or _today()) + dt.timedelta(days=config.future_date_grace_days)
+    for passage in passages.values():
+        if passage.read > latest:
+            report.error(passage.path, passage.line, f"read date {passage.read} is in the future",
+                         "use the date the source was read")
+    cited: dict[str, int] = {}
+    for claim in project.claims:
+        for item in claim.evidence:
+            if item.source not in project.sources:
+                continue  # reported as an unknown source
+            cited[item.source] = cited.get(item.source, 0) + 1
+            if not item.excerpt:
+                if config.require_excerpts:
+                    report.warning(claim.path, item.line, f"evidence from '{item.source}' has no excerpt",
+                                   "add excerpt: the sentence or two of the source the finding rests on, copied from "
+                                   f"{_passage_path(project, item.source)}")
+                continue
+            passage = passages.get(item.source)
+            line = item.excerpt_line or item.line
+            if passage is None:
+                report.error(claim.path, line, f"excerpt cannot be checked: source '{item.source}' has no stored text",
+                             f"store the passages you read in {_passage_path(project, item.source)} "
+                             "(source, seen, read, text)")
+                continue
+            flat = normalize(item.excerpt)
+            if flat not in passage.normalized:
+                report.error(claim.path, line, f"excerpt not found verbatim in the stored text of '{item.source}' "
+                             f"({passage.path})", _passage_hint(flat, passage))
+            elif len(flat.split()) > EXCERPT_WORDS:
+                report.warning(claim.path, line, f"excerpt from '{item.source}' is {len(flat.split())} words long",
+                               f"quote the one or two sentences the finding rests on (at most about {EXCERPT_WORDS - 10} words)")
+    for key, passage in passages.items():
+        if key not in project.sources:
+            close = difflib.get_close_matches(key, list(project.sources), n=1)
+            report.error(passage.path, passage.line, f"stored text for unknown source '{key}'",
+                         f"did you mean '{close[0]}'? (rename the file and its source)" if close
+                         else "add the BibTeX entry to a file in sources/, or delete this file")
+    if config.require_excerpts:
+        for key, count in sorted(cited.items()):
+            if key not in passages:
+                source = project.sources[key]
+                report.warning(source.path, source.line, f"source '{key}' is cited by {count} evidence "
+                               f"entr{'y' if count == 1 else 'ies'} but has no stored text",
+                               f"copy the passages you read into {_passage_path(project, key)}")
+
+
+def _passage_path(project: Project, key: str) -> str:
+    folder = project.config.passages_dir
+    try:
+        folder = folder.relative_to(project.config.root)
+    except ValueError:
+        pass
+    return f"{folder.as_posix()}/{key}.yml"
+
+
 def check_notices(project: Project, report: Report) -> None:
     for notice in project.notices.values():
         for key in notice.sources:
@@ -288,6 +374,7 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
         seen[claim.id] = claim
         check_claim(claim, project, report, today, indexes)
     check_notices(project, report)
+    check_excerpts(project, report, today)
     check_coverage(project, report, indexes)
     check_schema_copy(project, report)
     _check_duplicate_identifiers(project, report)
