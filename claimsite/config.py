@@ -84,6 +84,7 @@ class Config:
     key_messages: tuple[KeyMessage, ...] = ()
     topic_messages: tuple[tuple[str, tuple[KeyMessage, ...]], ...] = ()  # (topic id, its key messages)
     readability_grade: float | None = None  # bottom lines reading above this grade level get a warning
+    glossary_file: Path | None = None
 
     def messages_for(self, topic_id: str) -> tuple[KeyMessage, ...]:
         return dict(self.topic_messages).get(topic_id, ())
@@ -200,7 +201,7 @@ def load_config(root: Path | str) -> Config:
     if not isinstance(paths, dict):
         raise _fail(path, doc.line_of("paths"), "'paths' must be a mapping")
     defaults = {"claims": "claims", "sources": "sources", "articles": "sources/articles", "notices": "content/notices.yml",
-                "templates": "templates", "passages": "sources/passages"}
+                "templates": "templates", "passages": "sources/passages", "glossary": "content/glossary.yml"}
     resolved = {}
     for key, default in defaults.items():
         value = paths.get(key, default)
@@ -241,6 +242,7 @@ def load_config(root: Path | str) -> Config:
         future_date_grace_days=ints["future_date_grace_days"],
         publisher=publisher,
         scorecard=_scorecard(doc, path, topics),
+        glossary_file=resolved["glossary"],
         key_messages=_key_messages(doc, path, certainty_ids),
         topic_messages=topic_messages,
         readability_grade=_readability(doc, path),

@@ -19,7 +19,7 @@ from .cache import ParseCache, engine_salt
 from .config import Config
 from .diagnostics import Report
 from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Passage, Project,
-                    Quote, Rationale, Source)
+                    Quote, Rationale, Source, Term)
 from .schema import Validator, validator_for
 from .text import normalize
 from .yamlio import LDict, LList, load_yaml, read_text
@@ -516,6 +516,54 @@ def load_notices(config: Config, report: Report) -> dict[str, Notice]:
     }
 
 
+GLOSSARY_SCHEMA = {
+    "type": "object", "required": ["terms"], "additionalProperties": False,
+    "properties": {"terms": {
+        "type": "array",
+        "items": {
+            "type": "object", "required": ["id", "term", "definition"], "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "term": {"type": "string", "minLength": 2},
+                "definition": {"type": "string", "minLength": 10},
+                "aliases": {"type": "array", "items": {"type": "string", "minLength": 2}},
+            },
+        },
+    }},
+}
+
+
+def load_glossary(config: Config, report: Report) -> tuple[Term, ...]:
+    """The review's glossary (content/glossary.yml): technical terms explained for readers."""
+    path = config.glossary_file
+    if path is None or not path.is_file():
+        return ()
+    doc = _read_yaml(path, report, config.root)
+    if doc is None:
+        return ()
+    errors = Validator(GLOSSARY_SCHEMA).validate(doc, getattr(doc, "line", 1))
+    if errors:
+        _report_schema(path, errors, report)
+        return ()
+    terms, ids, words = [], {}, {}
+    items = doc["terms"]
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        if item["id"] in ids:
+            report.error(path, line, f"glossary term id '{item['id']}' is already used on line {ids[item['id']]}")
+            continue
+        ids[item["id"]] = line
+        forms = [item["term"], *(item.get("aliases") or ())]
+        clash = next((f for f in forms if f.lower() in words and words[f.lower()] != item["id"]), None)
+        if clash:
+            report.error(path, line, f"glossary: '{clash}' is already a form of term '{words[clash.lower()]}'",
+                         "each word may belong to one term only")
+            continue
+        words.update({f.lower(): item["id"] for f in forms})
+        terms.append(Term(item["id"], item["term"], item["definition"], tuple(item.get("aliases") or ()), line))
+    return tuple(terms)
+
+
 def load_project(config: Config, report: Report, use_cache: bool = True) -> Project:
     """Load everything; problems go to ``report``, records with errors are left out of the project."""
     enums = config.enums()
@@ -541,4 +589,5 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
         notices=load_notices(config, report),
         unreadable=unreadable,
         passages=passages,
+        glossary=load_glossary(config, report),
     )

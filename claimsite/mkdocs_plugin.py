@@ -34,7 +34,8 @@ PROGRESS_FROM = 1000  # pages; smaller builds take a few seconds and print only 
 
 _CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it was claimed"),
               ("evidence", "What the evidence shows"), ("certainty", "Why this certainty"), ("caveats", "Caveats"),
-              ("safety", "Safety"), ("references", "References"), ("history", "History")]
+              ("safety", "Safety"), ("terms", "Words used on this page"), ("references", "References"),
+              ("history", "History")]
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -140,6 +141,10 @@ class ClaimsitePlugin(BasePlugin):
         return paths
 
     def on_files(self, files, *, config):
+        glossary = self.site.config.glossary_file
+        for file in list(files):  # the glossary's data file is read, not published
+            if glossary is not None and file.abs_src_path and Path(file.abs_src_path).resolve() == glossary.resolve():
+                files.remove(file)
         in_nav = self._nav_paths(config.nav) if config.nav else None
         shared = _shared_inputs(self.site.project.config)
         for spec in self.specs.values():
@@ -186,7 +191,7 @@ class ClaimsitePlugin(BasePlugin):
         if spec is not None:
             page.meta["title"] = spec.title
             page.render = types.MethodType(_render_generated, page)
-            if spec.kind in ("claim", "source", "topic", "article", "map", "reviews", "sources-index"):
+            if spec.kind in ("claim", "source", "topic", "article", "map", "reviews", "sources-index", "glossary"):
                 # indexed from the data in on_page_context; listing pages not at all (their items are)
                 page.meta["search"] = {"exclude": True}
                 page.meta["claimsite_shared_nav"] = not spec.in_nav

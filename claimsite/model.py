@@ -210,6 +210,17 @@ class Article:
     line: int = 1
 
 
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: a technical word explained in plain words, and the other forms it appears in."""
+
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    line: int = 0
+
+
 @dataclass
 class Project:
     """Everything loaded from one review: configuration, claims, sources, articles, notices."""
@@ -221,6 +232,7 @@ class Project:
     notices: dict[str, Notice]
     unreadable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
     passages: dict[str, Passage] = field(default_factory=dict)  # stored source text, by BibTeX key
+    glossary: tuple[Term, ...] = ()
 
     def claims_by_id(self) -> dict[str, Claim]:
         cached = self.__dict__.get("_by_id")

@@ -23,6 +23,43 @@ from .schema import claim_schema
 from .text import normalize
 
 PLACEHOLDER = re.compile(r"<!--\s*claimsite:([a-z-]+)\s*-->")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+class TermLinker:
+    """Links the first use of each glossary term on a page to its explanation (``#term-<id>`` on the page).
+
+    Works on HTML already made safe (Markdown output or escaped text): only text between tags is
+    searched, never inside links, code or headings.
+    """
+
+    def __init__(self, pattern: re.Pattern | None, forms: dict[str, str], terms: dict):
+        self.pattern, self.forms, self.terms = pattern, forms, terms
+        self.used: list = []
+
+    def __call__(self, html) -> Markup:
+        html = str(html if isinstance(html, Markup) else escape(html))
+        if self.pattern is None:
+            return Markup(html)
+        out, skip = [], 0
+        for part in _TAG.split(html):
+            if part.startswith("<"):
+                name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
+                if name and name.group(1).lower() in ("a", "code", "h1", "h2", "h3", "h4", "h5", "h6"):
+                    skip += -1 if part.startswith("</") else 1
+                out.append(part)
+            elif skip > 0 or not part:
+                out.append(part)
+            else:
+                out.append(self.pattern.sub(self._link, part))
+        return Markup("".join(out))
+
+    def _link(self, match: re.Match) -> str:
+        term = self.terms[self.forms[match.group(0).lower()]]
+        if term in self.used:
+            return match.group(0)
+        self.used.append(term)
+        return f'<a class="cs-term" href="#term-{term.id}">{match.group(0)}</a>'
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -68,6 +105,15 @@ class Site:
                        ("topics", "verdicts", "certainty", "directions", "notice_levels",
                         "lowering_domains", "raising_domains")}
         self._templates = {}
+        self.glossary = {t.id: t for t in project.glossary}
+        forms = {}
+        for t in project.glossary:
+            for form in (t.term, *t.aliases):
+                forms[str(escape(form)).lower()] = t.id
+        self._term_forms = forms
+        self._term_pattern = re.compile(
+            r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])",
+            re.I) if forms else None
 
     # --- URLs -----------------------------------------------------------------------------------
 
@@ -101,6 +147,8 @@ class Site:
         specs.append(PageSpec("sources/index.md", "References", "sources-index", "", True))
         specs.append(PageSpec("reviews.md", "Review schedule", "reviews", "", True))
         specs.append(PageSpec("map.md", "Evidence map", "map", "", True))
+        if self.glossary:
+            specs.append(PageSpec("glossary.md", "Glossary", "glossary", "", True))
         specs += [PageSpec(self.claim_uri(c.id), page_title(c.claim), "claim", c.id, False) for c in self.project.claims]
         specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or k), "source", k, False)
                   for k in sorted(self.project.sources)]
@@ -140,6 +188,9 @@ class Site:
             return self._template("reviews.html").render(ctx, overdue=overdue, upcoming=upcoming)
         if spec.kind == "map":
             return self._template("map.html").render(ctx, cells=self.evidence_map())
+        if spec.kind == "glossary":
+            terms = sorted(self.glossary.values(), key=lambda t: t.term.lower())
+            return self._template("glossary.html").render(ctx, terms=terms)
         if spec.kind == "sources-index":
             refs = sorted(self.references.values(), key=lambda r: (r.authors.lower(), r.title.lower()))
             return self._template("sources_index.html").render(ctx, refs=refs)
@@ -192,7 +243,35 @@ class Site:
             ids.update(f"ref-{n}" for n, _ in refs)
         if self.changes(claim):
             ids.add("history")
+        used = self.claim_terms(claim)
+        if used:
+            ids.add("terms")
+            ids.update(f"term-{t.id}" for t in used)
         return ids
+
+    def term_linker(self) -> TermLinker:
+        """A new linker for one page (each term is linked at its first use on the page)."""
+        return TermLinker(self._term_pattern, self._term_forms, self.glossary)
+
+    def claim_term_fields(self, claim: Claim) -> list[Markup]:
+        """A claim page's texts that may hold glossary terms, in page order, as the page renders them."""
+        from .render import markdown, markdown_inline
+
+        fields = [markdown(claim.bottom_line)]
+        for e in claim.evidence:
+            fields += [escape(e.design), escape(e.population or ""), markdown_inline(e.finding)]
+        fields += [escape(self.levels["certainty"][claim.rationale.starting_level].label.lower())]
+        for s in self.certainty_steps(claim):
+            fields += [escape(s["domain"]), markdown_inline(s["why"])]
+        fields.append(markdown(claim.rationale.summary))
+        fields += [markdown_inline(c) for c in claim.caveats]
+        return fields
+
+    def claim_terms(self, claim: Claim) -> list:
+        linker = self.term_linker()
+        for field in self.claim_term_fields(claim):
+            linker(field)
+        return linker.used
 
     def search_entry(self, spec: PageSpec) -> tuple[str, str] | None:
         """(title, text) to index for a generated page, as escaped HTML; None for pages not indexed.
@@ -217,6 +296,9 @@ class Site:
         if spec.kind == "article":
             article = self.project.articles[spec.key]
             return str(escape(page_title(article.title))), str(escape(plain_text(article.description)))
+        if spec.kind == "glossary":
+            text = " ".join(f"{t.term}: {plain_text(t.definition)}" for t in self.glossary.values())
+            return "Glossary", str(escape(text))
         return None
 
     def evidence_map(self) -> dict[tuple[str, str], list[Claim]]:
@@ -386,9 +468,14 @@ class Site:
     def schema(self) -> dict:
         return claim_schema(self.config.enums())
 
-    def certainty_phrase(self, certainty_id: str) -> str:
-        """A certainty level in words, e.g. "Certainty of the evidence: very low"."""
-        return f"Certainty of the evidence: {self.levels['certainty'][certainty_id].label.lower()}"
+    def certainty_phrase(self, certainty_id: str, base: str = "") -> Markup:
+        """A certainty level in words, e.g. "Certainty of the evidence: very low", the level linked to its
+        explanation in the glossary when there is one (term id ``<level>-certainty``)."""
+        label = escape(self.levels["certainty"][certainty_id].label.lower())
+        term = f"{certainty_id}-certainty"
+        if term in self.glossary:
+            label = Markup(f'<a class="cs-term" href="{escape(base)}{escape(self.url("glossary.md"))}#term-{term}">{label}</a>')
+        return Markup("Certainty of the evidence: ") + label
 
     _STUDY_TYPES = {"article", "inproceedings", "incollection", "inbook", "book", "phdthesis", "mastersthesis",
                     "thesis", "unpublished"}

@@ -42,7 +42,7 @@ def check_key_messages(site: Path, page: str, count: range) -> str:
     items = block.split('<li class="cs-key-message">')[1:]
     assert len(items) in count, f"{page}: {len(items)} key messages"
     for item in items:
-        assert re.search(r"Certainty of the evidence: (high|moderate|low|very low)\b", item), item
+        assert re.search(r"Certainty of the evidence: (high|moderate|low|very low)\b", re.sub(r"<[^>]+>", "", item)), item
         links = re.findall(r'href="([^"]+)"', item)
         claims = [h for h in links if "claims/" in h]
         assert claims, f"{page}: a key message links to no claim"
@@ -94,3 +94,44 @@ def test_a_malformed_key_message_is_a_configuration_error(mini):
     config.write_text(config.read_text().replace("    certainty: high\n    claims: [coffee", "    certainty: sure\n    claims: [coffee"))
     result = run_cli("check", cwd=mini)
     assert result.returncode != 0 and "a key message needs 'certainty'" in result.stderr
+
+
+def test_glossary_terms_link_to_their_explanation_on_the_claim_page(mini_site):
+    page = (mini_site / "claims/late-coffee-no-effect/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="cs-term" href="#(term-[a-z0-9-]+)">([^<]+)</a>', page)
+    assert ("term-randomised-controlled-trial", "Randomised controlled trial") in links
+    assert ("term-indirectness", "Indirectness") in links  # a GRADE domain in "Why this certainty"
+    assert len({target for target, _ in links}) == len(links), "each term is linked once, at its first use"
+    terms = page[page.index('id="terms"'):page.index('id="references"')]
+    for target, _ in links:
+        assert f'<dt id="{target}">' in terms
+    assert "&lt;script&gt;" in terms and "<script>alert" not in page  # definitions render as text
+    assert '<a href="#terms">' in page or 'href="#terms"' in page  # in the table of contents
+    glossary = (mini_site / "glossary/index.html").read_text(encoding="utf-8")
+    for target, _ in links:
+        assert f'<dt id="{target}">' in glossary
+    assert not (mini_site / "glossary.yml").exists()  # the data file is not published
+
+
+def test_the_reviews_glossary_explains_the_terms_readers_meet(repo_site):
+    glossary = (repo_site / "glossary/index.html").read_text(encoding="utf-8")
+    for term in ("cross-sectional", "in-vitro", "pharmacokinetics", "cyp3a", "ecological-momentary-assessment",
+                 "risk-of-bias", "indirectness", "imprecision", "very-low-certainty"):
+        assert f'id="term-{term}"' in glossary, term
+    page = (repo_site / "claims/drug-interactions/index.html").read_text(encoding="utf-8")
+    assert '<a class="cs-term" href="#term-cyp3a">CYP3A</a>' in page
+    for target in set(re.findall(r'class="cs-term" href="#([^"]+)"', page)):
+        assert f'id="{target}"' in page, target
+    home = (repo_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="glossary/#term-very-low-certainty">very low</a>' in key_messages(home)
+
+
+def test_check_reports_a_broken_glossary(mini):
+    glossary = mini / "content" / "glossary.yml"
+    glossary.write_text(glossary.read_text() + "  - id: indirectness\n    term: Again\n    definition: A second entry with the same id.\n"
+                        "  - {id: other, term: Indirectness, definition: The same word as another term.}\n")
+    result = run_cli("check", cwd=mini)
+    assert result.returncode == 1
+    assert "content/glossary.yml:13: error: glossary term id 'indirectness' is already used on line 6" in result.stderr
+    assert "content/glossary.yml:16: error: glossary: 'Indirectness' is already a form of term 'indirectness'" \
+        in result.stderr
