@@ -78,6 +78,7 @@ def check_claim_alone(claim: Claim, config, report: Report) -> None:
         report.error(claim.path, claim.line("review_by"), f"review_by {claim.review_by} is not after reviewed {claim.reviewed}")
     _check_grade(claim, config, report)
     _check_wording(claim, config, report)
+    _check_readability(claim, config, report)
 
 
 def _check_unfinished(claim: Claim, report: Report) -> None:
@@ -162,6 +163,29 @@ def _check_wording(claim: Claim, config, report: Report) -> None:
         report.warning(claim.path, line,
                        f"bottom line does not speak as '{level.label}' certainty requires ({level.wording})",
                        f"use one of: {', '.join(level.phrases[:5])}")
+
+
+_MARKUP = re.compile(r"[*_`]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def reading_grade(text: str) -> float:
+    """The school grade level a text reads at (Flesch–Kincaid, from the textstat library)."""
+    import textstat
+
+    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", text).split())
+    return float(textstat.flesch_kincaid_grade(plain))
+
+
+def _check_readability(claim: Claim, config, report: Report) -> None:
+    """Bottom lines are for readers: warn when one reads above the grade set in review.yml (readability.max_grade)."""
+    limit = getattr(config, "readability_grade", None)
+    if limit is None:
+        return
+    grade = reading_grade(claim.bottom_line)
+    if grade > limit:
+        report.warning(claim.path, claim.line("bottom_line"),
+                       f"bottom line reads at school grade {grade:.1f} (Flesch–Kincaid), above the limit of {limit:g}",
+                       "use shorter sentences (one idea each) and common words; explain or replace technical terms")
 
 
 def check_coverage(project: Project, report: Report, indexes: dict[str, TextIndex] | None = None) -> None:

@@ -135,3 +135,30 @@ def test_check_reports_a_broken_glossary(mini):
     assert "content/glossary.yml:13: error: glossary term id 'indirectness' is already used on line 6" in result.stderr
     assert "content/glossary.yml:16: error: glossary: 'Indirectness' is already a form of term 'indirectness'" \
         in result.stderr
+
+
+def test_check_warns_when_a_bottom_line_reads_above_the_configured_grade(mini):
+    config = mini / "review.yml"
+    claim = mini / "claims" / "risks" / "late-coffee-no-effect.yaml"
+    claim.write_text(claim.read_text().replace(
+        "bottom_line: Coffee late in the day may shorten and lighten sleep.",
+        "bottom_line: Consumption of caffeinated beverages during the late afternoon may substantially diminish "
+        "subsequent nocturnal sleep duration, consolidation and physiological restorative characteristics."))
+    result = run_cli("check", cwd=mini)
+    assert "reads at school grade" not in result.stderr  # no limit set: no lint
+    config.write_text(config.read_text() + "readability:\n  max_grade: 12\n")
+    result = run_cli("check", cwd=mini)
+    assert re.search(r"claims/risks/late-coffee-no-effect.yaml:9: warning: bottom line reads at school grade "
+                     r"\d+\.\d \(Flesch–Kincaid\), above the limit of 12", result.stderr), result.stderr
+    assert "coffee-wakes-you-up.yaml" not in result.stderr  # a plain bottom line passes
+    config.write_text(config.read_text().replace("max_grade: 12", "max_grade: hard"))
+    result = run_cli("check", cwd=mini)
+    assert result.returncode != 0 and "'readability.max_grade' must be a school grade level" in result.stderr
+
+
+def test_the_reviews_bottom_lines_are_plain(tmp_path):
+    from claimsite.builder import check
+
+    project, report = check(Path(__file__).resolve().parent.parent)
+    assert project.config.readability_grade is not None
+    assert [d.format() for d in report.items if "reads at school grade" in d.message] == []
