@@ -49,6 +49,12 @@ def page_title(text: str) -> str:
     return flat.replace("<", "‹").replace(">", "›").replace("&", "＆").replace('"', "”")
 
 
+def breakable_url(url: str) -> Markup:
+    """A web address as text that may wrap after / . ? & = (so a line never breaks inside a word)."""
+    pieces = re.split(r"(?<=[/.?&=_-])(?![/.?&=_-])", url or "")
+    return Markup("<wbr>").join(escape(piece) for piece in pieces)
+
+
 def human_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
@@ -76,5 +82,6 @@ def make_environment(templates_dir: Path, cache_root: Path | None = None) -> Env
     env.filters["md"] = markdown
     env.filters["md_inline"] = markdown_inline
     env.filters["human_date"] = human_date
+    env.filters["breakable_url"] = breakable_url
     env.globals["escape"] = escape
     return env

@@ -23,6 +23,71 @@ PAGE_TYPES = {
     "article": "articles/article-b/", "references": "sources/", "methodology": "methodology/",
     "safety": "safety/", "format": "format/", "map": "map/", "reviews": "reviews/", "data": "data/",
 }
+WIDTHS = (390, 1280)
+SCHEMES = ("light", "dark")
+
+
+def fit_pages() -> dict[str, str]:
+    """Every page type: each hand-written page (so new ones are checked too), one of each generated
+    kind, and claims of several shapes (long tables, many notices, no study found)."""
+    pages = dict(PAGE_TYPES)
+    for md in sorted((REPO / "content").rglob("*.md")):
+        stem = md.relative_to(REPO / "content").with_suffix("").as_posix()
+        url = "" if stem == "index" else (stem[:-5] if stem.endswith("/index") else stem + "/")
+        if url not in pages.values():
+            pages[stem.replace("/", "-")] = url
+    pages.update({"claim-sleep": "claims/improves-sleep-quality/", "article-a": "articles/article-a/",
+                  "topic-dosing": "topics/dosing/", "claim-risk": "claims/tolerance-dependence/",
+                  "claim-legal": "claims/not-fda-regulated/"})
+    return pages
+
+
+# Finds what does not fit: the page wider than the screen, elements whose overflow box hides part of
+# their content (scrolled tables included: on a phone nobody finds the hidden columns), and words of
+# 4-12 letters drawn on two lines (measured with a DOM range over each word). Elements hidden or
+# off-canvas (the closed navigation drawer, the search overlay) are left out.
+FIT_JS = r"""() => {
+  const vw = document.documentElement.clientWidth;
+  const out = {wide: null, clipped: [], broken: []};
+  const sw = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+  if (sw > vw + 1) out.wide = `page is ${sw}px wide on a ${vw}px screen`;
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (el.classList.length ? "." + [...el.classList].join(".") : "");
+  const shown = el => {
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 2 && r.height > 2 && r.right > 0 && r.left < vw;
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    if (!shown(el) || el.closest(".cs-visually-hidden, .md-visually-hidden")) continue;
+    const s = getComputedStyle(el);
+    if (s.overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1)
+      out.clipped.push(`${name(el)}: ${el.scrollWidth}px of content in ${el.clientWidth}px`);
+    else if (el.closest(".md-content") && s.overflowY !== "visible" && el.scrollHeight > el.clientHeight + 1)
+      out.clipped.push(`${name(el)}: ${el.scrollHeight}px of content in ${el.clientHeight}px high`);
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest("script, style, .cs-visually-hidden, .md-visually-hidden") || !shown(parent)) continue;
+    for (const m of node.data.matchAll(/(?<![\p{L}\p{N}])\p{L}{4,12}(?![\p{L}\p{N}])/gu)) {
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+      if (lines.size > 1) out.broken.push(`"${m[0]}" in ${name(parent)}`);
+    }
+  }
+  out.clipped = [...new Set(out.clipped)].slice(0, 8);
+  out.broken = [...new Set(out.broken)].slice(0, 8);
+  return out;
+}"""
+
+
+def misfits(page) -> list[str]:
+    found = page.evaluate(FIT_JS)
+    return ([found["wide"]] if found["wide"] else []) + found["clipped"] + \
+        [f"broken word {w}" for w in found["broken"]]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -65,6 +130,14 @@ class Outside:
         else:
             self.requests.append(route.request.url)
             route.abort()
+
+
+@pytest.fixture(params=SCHEMES)
+def scheme_context(browser, request):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=request.param)
+    ctx.outside = Outside(ctx)
+    yield ctx
+    ctx.close()
 
 
 @pytest.fixture
@@ -128,6 +201,39 @@ def test_mobile_viewport_shows_verdict_and_safety_without_horizontal_scroll(brow
     ctx.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_type_fits_the_screen(browser, server, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    outside = Outside(ctx)
+    page = ctx.new_page()
+    problems = {}
+    for name, path in fit_pages().items():
+        page.goto(server + path, wait_until="networkidle")
+        if found := misfits(page):
+            problems[f"{name} ({path or 'home'})"] = found
+    ctx.close()
+    assert problems == {}, json.dumps(problems, indent=1)
+    assert outside.requests == []
+
+
+@pytest.mark.parametrize("case", ["wide", "clipped", "broken"])
+def test_fit_check_catches_what_does_not_fit(context, server, case):
+    page = context.new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(server + PAGE_TYPES["claim"], wait_until="networkidle")
+    before = misfits(page)
+    page.evaluate({
+        "wide": "() => { document.querySelector('.cs-claim').style.minWidth = '900px'; }",
+        "clipped": """() => { const b = document.createElement('div'); b.style.cssText = 'width:80px;overflow:hidden';
+            b.textContent = 'Supercalifragilisticexpialidocious'; b.style.whiteSpace = 'nowrap';
+            document.querySelector('.cs-claim').appendChild(b); }""",
+        "broken": """() => { const p = document.createElement('p'); p.style.cssText = 'width:30px;word-break:break-all';
+            p.textContent = 'Sleep quality'; document.querySelector('.cs-claim').appendChild(p); }""",
+    }[case])
+    found = " ".join(f for f in misfits(page) if f not in before)
+    assert {"wide": "wide on a 390px screen", "clipped": "of content in 80px", "broken": '"Sleep"'}[case] in found
+
+
 def test_pages_work_without_javascript(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
@@ -170,10 +276,11 @@ def run_axe(page) -> list[dict]:
             for v in result["violations"]]
 
 
-@pytest.mark.parametrize("name", list(PAGE_TYPES))
-def test_axe_finds_no_wcag_a_or_aa_violations(context, server, name):
-    page = context.new_page()
-    page.goto(server + PAGE_TYPES[name], wait_until="networkidle")
+@pytest.mark.parametrize("name", list(fit_pages()))
+def test_axe_finds_no_wcag_a_or_aa_violations(scheme_context, server, name):
+    """In the light and the dark scheme (the browser's preference, which the site follows)."""
+    page = scheme_context.new_page()
+    page.goto(server + fit_pages()[name], wait_until="networkidle")
     violations = run_axe(page)
     assert violations == [], json.dumps(violations, indent=1)
 
