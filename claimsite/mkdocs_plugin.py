@@ -25,7 +25,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
 from . import builder, export, htmlfix
-from .render import bytecode_cache
+from .render import bytecode_cache, link_phone_numbers
 from .site import Site
 
 log = get_plugin_logger("claimsite")
@@ -205,7 +205,7 @@ class ClaimsitePlugin(BasePlugin):
     def on_page_content(self, html, *, page, config, files):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
-            return html
+            return link_phone_numbers(html)
         # The body is rendered in on_page_context, just before the page is written, and dropped after:
         # MkDocs keeps every page's content until the end of the build, which at 10,000 claims was the
         # largest use of memory. Here only the table of contents and anchors are set, from the data.

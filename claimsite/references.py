@@ -143,6 +143,15 @@ def short_citation(people: list[Author], fallback: str, year: str) -> str:
     return f"{who} {year}".strip()
 
 
+def _unnamed(container: str, title: str) -> str:
+    """Who to name for a work without authors or an agency: its journal or site, else its first words.
+    Never the BibTeX key: readers see this text."""
+    if container:
+        return container
+    words = title.strip("[]").split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "") if words else "Unknown author"
+
+
 def format_reference(source: Source) -> Reference:
     people = parse_authors(source.get("author") or source.get("editor") or "")
     authors = format_authors(people)
@@ -173,5 +182,5 @@ def format_reference(source: Source) -> Reference:
         key=source.key, authors=authors, title=title, container=container, details=details,
         doi=source.doi, pmid=source.pmid, pmcid=source.pmcid, url=source.url,
         accessed=source.get("urldate"), verified=source.get("verified"), note=source.get("note"),
-        short=short_citation(people, authors or source.key, year),
+        short=short_citation(people, authors or _unnamed(container, title), year),
     )

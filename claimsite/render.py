@@ -55,6 +55,59 @@ def breakable_url(url: str) -> Markup:
     return Markup("<wbr>").join(escape(piece) for piece in pieces)
 
 
+# Telephone numbers in page text become tel: links, so a reader on a phone can call with one tap:
+# North American numbers ("1-800-222-1222", "800-662-4357") and emergency short numbers ("911", "988",
+# "112", "999") where the words before them speak of calling or an emergency.
+_PHONE = re.compile(r"(?<![\w.-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])")
+_SHORT = re.compile(r"(?<![\w.,-])(911|988|112|999)(?![\w,-]|\.\d)")
+_SHORT_CONTEXT = re.compile(r"(call|dial|phone|ring|text|emergency|crisis|lifeline)\W*(\w+\W+){0,4}\W*$", re.I)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>|<!--.*?-->", re.S)
+_NO_LINKS_IN = {"a", "script", "style", "code", "pre", "head", "title", "textarea", "button", "label", "option"}
+
+
+def _tel(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    return digits if len(digits) <= 3 else "+" + (digits if len(digits) == 11 else "1" + digits)
+
+
+def _link_numbers(text: str, before: str) -> str:
+    """Link the numbers in one run of (escaped) HTML text; ``before`` is the plain text preceding it."""
+    text = _PHONE.sub(lambda m: f'<a class="cs-tel" href="tel:{_tel(m.group(0))}">{m.group(0)}</a>', text)
+
+    def short(m: re.Match) -> str:
+        context = re.split(r"[.;!?]\s", (before + text[:m.start()])[-80:])[-1]  # this sentence only
+        if not _SHORT_CONTEXT.search(context):
+            return m.group(0)
+        return f'<a class="cs-tel" href="tel:{m.group(1)}">{m.group(1)}</a>'
+
+    return _SHORT.sub(short, text)
+
+
+def link_phone_numbers(html: str) -> str:
+    """``html`` with telephone numbers in its text (not in tags, links, code or scripts) as tel: links."""
+    if not re.search(r"\d{3}", html):
+        return html
+    out, plain, closed_by, pos = [], "", [], 0
+    for tag in _TAG.finditer(html):
+        chunk = html[pos:tag.start()]
+        out.append(chunk if closed_by else _link_numbers(chunk, plain))
+        plain = (plain + chunk)[-80:]
+        out.append(tag.group(0))
+        name = (tag.group(2) or "").lower()
+        if name in _NO_LINKS_IN and not tag.group(0).endswith("/>"):
+            if tag.group(1):
+                if name in closed_by:
+                    closed_by.remove(name)
+            else:
+                closed_by.append(name)
+        elif name in ("p", "li", "td", "th", "div", "br", "h1", "h2", "h3", "h4", "aside", "section"):
+            plain = ""  # a new block: earlier words are not the context of a number
+        pos = tag.end()
+    tail = html[pos:]
+    out.append(tail if closed_by else _link_numbers(tail, plain))
+    return "".join(out)
+
+
 def human_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 

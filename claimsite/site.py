@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from .model import Article, ChangeEntry, Claim, InlineNotice, Project
 from .references import Reference, format_reference
-from .render import make_environment, page_title
+from .render import link_phone_numbers, make_environment, page_title
 from .schema import claim_schema
 from .text import normalize
 
@@ -150,7 +150,7 @@ class Site:
         if self.glossary:
             specs.append(PageSpec("glossary.md", "Glossary", "glossary", "", True))
         specs += [PageSpec(self.claim_uri(c.id), page_title(c.claim), "claim", c.id, False) for c in self.project.claims]
-        specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or k), "source", k, False)
+        specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or self.references[k].short), "source", k, False)
                   for k in sorted(self.project.sources)]
         return specs
 
@@ -164,6 +164,9 @@ class Site:
         return {"site": self, "base": base, "config": self.config, "levels": self.levels}
 
     def render_page(self, spec: PageSpec, base: str) -> str:
+        return link_phone_numbers(self._render_page(spec, base))
+
+    def _render_page(self, spec: PageSpec, base: str) -> str:
         ctx = self._context(base)
         if spec.kind == "claim":
             return self._template("claim.html").render(ctx, claim=self.claims[spec.key])
@@ -289,7 +292,7 @@ class Site:
         if spec.kind == "source":
             ref = self.references[spec.key]
             text = " ".join(p for p in (ref.authors, ref.container, ref.details) if p)
-            return str(escape(page_title(ref.title or spec.key))), str(escape(text))
+            return str(escape(page_title(ref.title or ref.short))), str(escape(text))
         if spec.kind == "topic":
             topic = self.levels["topics"][spec.key]
             return str(escape(page_title(topic.label))), str(escape(topic.description))
@@ -479,6 +482,23 @@ class Site:
 
     _STUDY_TYPES = {"article", "inproceedings", "incollection", "inbook", "book", "phdthesis", "mastersthesis",
                     "thesis", "unpublished"}
+
+    def cite_keys(self, text: str, base: str) -> Markup:
+        """Free text (a source's note or verification record) with every BibTeX key in it replaced by the
+        citation readers know ("Sacco 2016"), linked to that source's page: keys are never page text."""
+        if not hasattr(self, "_key_pattern"):
+            keys = sorted(self.references, key=len, reverse=True)
+            self._key_pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, keys)) + r")(?![\w-])") if keys else None
+        if not text or self._key_pattern is None:
+            return escape(text or "")
+        out, last = [], 0
+        for match in self._key_pattern.finditer(text):
+            ref = self.references[match.group(1)]
+            out += [escape(text[last:match.start()]),
+                    Markup('<a href="{}{}">{}</a>').format(base, self.url(self.source_uri(ref.key)), ref.short)]
+            last = match.end()
+        out.append(escape(text[last:]))
+        return Markup("").join(out)
 
     def excerpt_lead(self, key: str) -> str:
         """The words before an excerpt: a study's, or a document's (a regulator's page, a law)."""

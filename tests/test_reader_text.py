@@ -1,0 +1,81 @@
+"""Page text as readers see it: citations by name (never a BibTeX key), telephone numbers one tap away."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from claimsite.model import Source
+from claimsite.references import format_reference
+from claimsite.render import link_phone_numbers
+
+from conftest import REPO
+
+_HIDDEN = re.compile(r"<(script|style|code|pre)\b.*?</\1>", re.S)
+_NANP = re.compile(r"(?<![\w-])(?:1-)?\d{3}-\d{3}-\d{4}(?![\w-])")
+
+
+def page_text(path) -> str:
+    """The text a reader sees (contributor documentation in code blocks aside)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", _HIDDEN.sub(" ", path.read_text(encoding="utf-8"))))
+
+
+def bibtex_keys() -> set[str]:
+    keys = set()
+    for bib in (REPO / "sources").glob("*.bib"):
+        keys |= set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_no_page_shows_a_bibtex_key_as_text(repo_site):
+    keys = bibtex_keys()
+    assert len(keys) > 50
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(keys, key=len, reverse=True))) + r")(?![\w-])")
+    found = {}
+    for page in sorted(repo_site.rglob("*.html")):
+        hits = sorted(set(pattern.findall(page_text(page))))
+        if hits:
+            found[str(page.relative_to(repo_site))] = hits
+    assert found == {}
+
+
+def test_a_work_without_authors_is_cited_by_its_journal_not_its_key():
+    fields = {"title": "[Bedtime kratom use and sleep]", "journal": "Experimental and Clinical Psychopharmacology",
+              "year": "2025"}
+    source = Source(key="anon2025bedtime", entry_type="article", fields=fields, path="x.bib", line=1, field_lines={})
+    assert format_reference(source).short == "Experimental and Clinical Psychopharmacology 2025"
+    untitled = Source(key="x2020", entry_type="misc", fields={"title": "A page about kratom and the law today",
+                      "year": "2020"}, path="x.bib", line=1, field_lines={})
+    assert format_reference(untitled).short == "A page about kratom and the… 2020"
+
+
+def test_source_records_name_other_sources_as_citations(repo_site):
+    page = (repo_site / "sources" / "dea2016schedules" / "index.html").read_text(encoding="utf-8")
+    verified = page.split('class="cs-verified"', 1)[1].split("</p>", 1)[0]
+    assert 'sources/sacco2016dea/">Sacco 2016</a>' in verified
+
+
+def test_phone_numbers_in_safety_text_are_tel_links(repo_site):
+    for path in ("safety/index.html", "index.html", "claims/start-low/index.html", "claims/high-dose-sleepiness/index.html"):
+        body = (repo_site / path).read_text(encoding="utf-8").split('class="md-content"', 1)[1]
+        linked = re.findall(r'<a class="cs-tel" href="tel:([+\d]+)">([^<]+)</a>', body)
+        assert linked, path
+        for href, number in linked:
+            assert href == ("+1" + re.sub(r"\D", "", number)[-10:] if "-" in number else number), (path, number)
+        unlinked = [m for m in _NANP.findall(re.sub(r'<a class="cs-tel"[^>]*>[^<]*</a>', " ", body))]
+        assert unlinked == [], path
+    safety = (repo_site / "safety" / "index.html").read_text(encoding="utf-8")
+    assert 'href="tel:911"' in safety and 'href="tel:+18002221222"' in safety
+
+
+def test_phone_links_leave_other_numbers_tags_and_code_alone():
+    text = ('<p>Call your emergency number (<strong>911</strong> in the U.S.). Poison Help: 1-800-222-1222.</p>'
+            '<p>n = 911 people; 988 days; a dose of 500-4000 mg; notice 2016-20803.</p>'
+            '<p><a href="tel:+18006624357">1-800-662-4357</a> <code>call 911</code>'
+            ' <img alt="call 1-800-222-1222"></p>')
+    out = link_phone_numbers(text)
+    assert out.count('class="cs-tel"') == 2
+    assert '<strong><a class="cs-tel" href="tel:911">911</a></strong>' in out
+    assert '<a class="cs-tel" href="tel:+18002221222">1-800-222-1222</a>' in out
+    assert "n = 911 people; 988 days" in out and "500-4000" in out
+    assert '<code>call 911</code>' in out and 'alt="call 1-800-222-1222"' in out
