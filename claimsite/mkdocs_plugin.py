@@ -96,7 +96,8 @@ class ClaimsitePlugin(BasePlugin):
                 if item.severity != "error":
                     log.warning(item.format(strict=strict))
         site = Site(project, project.config.templates_dir, use_directory_urls=config.use_directory_urls,
-                    build_date=get_build_datetime().date(), site_url=config.site_url or "")
+                    build_date=get_build_datetime().date(), site_url=config.site_url or "",
+                    repo_url=config.repo_url or "")
         self.site = site
         self.specs = {spec.src_uri: spec for spec in site.pages()}
         self.written = 0

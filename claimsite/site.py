@@ -90,13 +90,14 @@ class Site:
     """Pages and page bodies for one project."""
 
     def __init__(self, project: Project, templates_dir: Path, *, use_directory_urls: bool = True,
-                 build_date: dt.date | None = None, site_url: str = ""):
+                 build_date: dt.date | None = None, site_url: str = "", repo_url: str = ""):
         self.project = project
         self.config = project.config
         self.env = make_environment(templates_dir, project.config.root)
         self.use_directory_urls = use_directory_urls
         self.site_url = site_url if not site_url or site_url.endswith("/") else site_url + "/"
         self.build_date = build_date or dt.date.today()
+        self.repo_url = repo_url.rstrip("/")
         self.references: dict[str, Reference] = {k: format_reference(s) for k, s in project.sources.items()}
         self.citations = project.citations()
         self.by_topic = project.claims_by_topic()
@@ -442,6 +443,12 @@ class Site:
             if item.source not in keys:
                 keys.append(item.source)
         return [(i + 1, self.references[k]) for i, k in enumerate(keys)]
+
+    def corrections(self) -> list[tuple[Claim, ChangeEntry]]:
+        """Every change made to a claim after its first publication, newest first (the corrections log)."""
+        found = [(entry, claim) for claim in self.project.claims for entry in claim.changelog[:-1]]
+        found.sort(key=lambda f: (f[0].date, f[1].id), reverse=True)
+        return [(claim, entry) for entry, claim in found]
 
     def changes(self, claim: Claim) -> tuple[ChangeEntry, ...]:
         """The claim's editorial change log, newest first."""

@@ -162,3 +162,51 @@ def test_the_reviews_bottom_lines_are_plain(tmp_path):
     project, report = check(Path(__file__).resolve().parent.parent)
     assert project.config.readability_grade is not None
     assert [d.format() for d in report.items if "reads at school grade" in d.message] == []
+
+
+READER_PAGES = ["index.html", "about/index.html", "corrections/index.html", "methodology/index.html",
+                "safety/index.html", "glossary/index.html", "topics/sleep/index.html",
+                "claims/improves-sleep-quality/index.html"]
+
+
+def main_text(html: str) -> str:
+    main = html[html.index("<article"):html.index("</article>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def test_the_editorial_page_says_who_funds_and_what_interests_and_how_to_report(repo_site):
+    about = main_text((repo_site / "about/index.html").read_text(encoding="utf-8"))
+    for heading in ("Who maintains it", "Funding", "Interests", "Report an error", "Corrections log"):
+        assert heading in about, heading
+    assert "no funding" in about and "No advertising" in about and "No affiliate links" in about
+    assert "No vendors" in about
+    nav = (repo_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="about/"' in nav and 'href="corrections/"' in nav and 'href="glossary/"' in nav
+
+
+def test_reader_pages_do_not_talk_about_files_and_pull_requests(repo_site):
+    for page in READER_PAGES:
+        text = main_text((repo_site / page).read_text(encoding="utf-8"))
+        for word in ("YAML", "pull request", "BibTeX", "review.yml", "commit"):
+            assert word not in text, f"{page} mentions {word}"
+
+
+def test_the_corrections_log_lists_every_change_after_first_publication(repo_site):
+    from claimsite.builder import check
+
+    project, _ = check(Path(__file__).resolve().parent.parent)
+    log = (repo_site / "corrections/index.html").read_text(encoding="utf-8")
+    later = [(c, e) for c in project.claims for e in c.changelog[:-1]]
+    assert later, "the review has changes after first publication"
+    for claim, entry in later:
+        assert f'href="../claims/{claim.id}/"' in log
+    assert log.count("<li><time") >= len(later)
+
+
+def test_report_an_error_links_to_the_issue_tracker_when_the_repository_is_known(mini):
+    (mini / "content" / "about.md").write_text("# About\n\n<!-- claimsite:report-error -->\n\n<!-- claimsite:corrections-log -->\n")
+    result = build(mini, env={"SOURCE_DATE_EPOCH": "1767225600", "REPO_URL": "https://example.org/team/review"})
+    assert result.returncode == 0, result.stderr
+    about = (mini / "site" / "about" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/team/review/issues">public issue tracker</a>' in about
+    assert "No claim has been changed since it was first published." in about
