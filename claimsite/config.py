@@ -108,9 +108,10 @@ class Config:
         return tuple(c for c in self.certainty if c.on_grade_scale)
 
     def rank(self, certainty_id: str) -> int:
-        """Certainty as a number: the lowest GRADE level is 1, each level above adds 1."""
+        """Certainty as a number: the lowest GRADE level is 1, each level above adds 1; a state outside the
+        scale ("no studies", "not graded") is 0, below any graded level."""
         ids = [c.id for c in self.grade_levels()]
-        return len(ids) - ids.index(certainty_id)
+        return len(ids) - ids.index(certainty_id) if certainty_id in ids else 0
 
     def level_at(self, rank: int) -> Level:
         levels = self.grade_levels()

@@ -28,6 +28,7 @@ def claim_to_dict(claim: Claim) -> dict:
         "verdict": claim.verdict,
         "certainty": claim.certainty,
         "bottom_line": claim.bottom_line,
+        **({"as_of": claim.as_of} if claim.as_of else {}),
         "rationale": {"starting_level": claim.rationale.starting_level,
                       "lowered": adjustments(claim.rationale.lowered), "raised": adjustments(claim.rationale.raised),
                       "summary": claim.rationale.summary},
@@ -55,7 +56,7 @@ def claim_from_dict(data: dict) -> Claim:
         id=data["id"], claim=data["claim"], topic=data["topic"],
         claimed_in=tuple(Quote(q["article"], q["quote"], q.get("section")) for q in data["claimed_in"]),
         verdict=data["verdict"], certainty=data["certainty"], bottom_line=data["bottom_line"],
-        rationale=Rationale(r["starting_level"], adjustments(r["lowered"]), adjustments(r["raised"]), r["summary"]),
+        rationale=Rationale(r.get("starting_level"), adjustments(r["lowered"]), adjustments(r["raised"]), r["summary"]),
         evidence=tuple(Evidence(e["source"], e["design"], e["finding"], e["direction"], e.get("population"), e.get("n"),
                                 e.get("locator"), excerpt=e.get("excerpt")) for e in data["evidence"]),
         caveats=tuple(data["caveats"]),
@@ -66,6 +67,7 @@ def claim_from_dict(data: dict) -> Claim:
         reviewers=tuple(data["reviewers"]), path=data["file"], lines={},
         changelog=tuple(ChangeEntry(dt.date.fromisoformat(e["date"]), e["change"], e["conclusion_changed"])
                         for e in data.get("changelog", ())),
+        as_of=data.get("as_of"),
     )
 
 

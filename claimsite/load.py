@@ -94,7 +94,7 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
         block = r.get(key) or LDict()
         return tuple(Adjustment(k, v["by"], v["why"], block.line_of(k)) for k, v in block.items())
 
-    rationale = Rationale(r["starting_level"], adjustments("lowered"), adjustments("raised"), r["summary"],
+    rationale = Rationale(r.get("starting_level"), adjustments("lowered"), adjustments("raised"), r["summary"],
                           doc.line_of("rationale"))
     safety = tuple(s if isinstance(s, str) else InlineNotice(s["level"], s["text"], s.get("title"))
                    for s in doc["safety"])
@@ -108,7 +108,7 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
         certainty=doc["certainty"], bottom_line=doc["bottom_line"], rationale=rationale, evidence=evidence,
         caveats=tuple(doc["caveats"]), safety=safety, reviewed=_date(doc["reviewed"]),
         review_by=_date(doc.get("review_by")), reviewers=tuple(doc.get("reviewers") or ()), path=rel, lines=lines,
-        changelog=changelog,
+        changelog=changelog, as_of=doc.get("as_of"),
     )
 
 

@@ -46,7 +46,7 @@ class Adjustment:
 
 @dataclass(frozen=True)
 class Rationale:
-    starting_level: str
+    starting_level: str | None  # None for a claim outside GRADE ("no studies", "not graded")
     lowered: tuple[Adjustment, ...]
     raised: tuple[Adjustment, ...]
     summary: str
@@ -100,6 +100,7 @@ class Claim:
     path: str
     lines: dict = field(compare=False, hash=False, repr=False)
     changelog: tuple[ChangeEntry, ...] = ()  # newest first
+    as_of: str | None = None  # a dated fact: YYYY-MM or YYYY-MM-DD up to which the bottom line was true
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)

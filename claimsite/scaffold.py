@@ -34,11 +34,11 @@ claimed_in:
   - article: {article}
     quote: {_q(quote)}
 verdict: TODO  # {verdicts}
-certainty: {config.certainty[-1].id}  # {levels}
+certainty: {config.grade_levels()[-1].id}  # {levels}
 bottom_line: >-
   TODO: one or two plain sentences; wording must match the certainty.
 rationale:
-  starting_level: {config.certainty[-2].id}  # {config.certainty[0].id} for randomised trials, {config.certainty[-2].id} for observational and other evidence
+  starting_level: {config.grade_levels()[-2].id}  # {config.grade_levels()[0].id} for randomised trials, {config.grade_levels()[-2].id} for observational and other evidence
   lowered:
     {domain}: {{by: 1, why: "TODO: why this domain lowers certainty"}}
   raised: {{}}

@@ -487,6 +487,16 @@ class Site:
             label = Markup(f'<a class="cs-term" href="{escape(base)}{escape(self.url("glossary.md"))}#term-{term}">{label}</a>')
         return Markup("Certainty of the evidence: ") + label
 
+    def as_of_text(self, claim: Claim) -> str:
+        """'August 2025' (or '13 August 2025') for a dated fact's as_of."""
+        if not claim.as_of:
+            return ""
+        months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December"]
+        parts = claim.as_of.split("-")
+        text = f"{months[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {text}" if len(parts) == 3 else text
+
     _STUDY_TYPES = {"article", "inproceedings", "incollection", "inbook", "book", "phdthesis", "mastersthesis",
                     "thesis", "unpublished"}
 
@@ -514,6 +524,8 @@ class Site:
 
     def certainty_steps(self, claim: Claim) -> list[dict]:
         """The GRADE path from the starting level to the stated certainty, step by step."""
+        if claim.rationale.starting_level is None:
+            return []
         rank = self.config.rank(claim.rationale.starting_level)
         steps = []
         for sign, adjustments, scale in ((-1, claim.rationale.lowered, "lowering_domains"),

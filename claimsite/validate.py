@@ -102,6 +102,9 @@ def _check_dates(claim: Claim, config, report: Report, today: dt.date) -> None:
                          "use the date the change was published")
         elif entry.date.year < 1990:
             report.error(claim.path, entry.line, f"change-log date {entry.date} is implausibly early")
+    if claim.as_of and claim.as_of > today.isoformat()[:len(claim.as_of)]:
+        report.error(claim.path, claim.line("as_of"), f"as_of {claim.as_of} is in the future",
+                     "as_of is the date up to which the bottom line was checked")
     if claim.due(config) < today:
         report.warning(claim.path, claim.line("review_by") if claim.review_by else claim.line("reviewed"),
                        f"review overdue since {claim.due(config)}",
@@ -109,6 +112,9 @@ def _check_dates(claim: Claim, config, report: Report, today: dt.date) -> None:
 
 
 def expected_certainty(claim: Claim, config) -> str:
+    """The certainty the GRADE arithmetic gives (claims outside GRADE keep their stated state)."""
+    if claim.rationale.starting_level is None:
+        return claim.certainty
     rank = config.rank(claim.rationale.starting_level)
     rank -= sum(a.by for a in claim.rationale.lowered)
     rank += sum(a.by for a in claim.rationale.raised)
@@ -116,6 +122,36 @@ def expected_certainty(claim: Claim, config) -> str:
 
 
 def _check_grade(claim: Claim, config, report: Report) -> None:
+    level = config.lookup("certainty")[claim.certainty]
+    topic = config.lookup("topics").get(claim.topic)
+    rationale = claim.rationale
+    if topic is not None and topic.dated_facts:
+        ungraded = [c.id for c in config.certainty if not c.graded]
+        if level.graded:
+            report.error(claim.path, claim.line("certainty"),
+                         f"claims in topic '{claim.topic}' are dated facts, not graded evidence: certainty "
+                         f"'{claim.certainty}' is a GRADE level",
+                         f"use certainty {' or '.join(ungraded) or '(a certainty entry with graded: false)'} and give as_of")
+        if not claim.as_of:
+            report.error(claim.path, claim.line("topic"), f"a dated fact (topic '{claim.topic}') needs as_of",
+                         "add as_of: the month (YYYY-MM) up to which the bottom line was checked, e.g. as_of: 2025-08")
+    elif claim.as_of:
+        report.error(claim.path, claim.line("as_of"), "as_of is for dated facts only",
+                     f"topics with dated facts: {', '.join(t.id for t in config.topics if t.dated_facts) or 'none'}")
+    elif not level.graded:
+        report.error(claim.path, claim.line("certainty"), f"certainty '{claim.certainty}' is for dated facts of law and "
+                     "regulation only", f"topics with dated facts: {', '.join(t.id for t in config.topics if t.dated_facts) or 'none'}")
+    if not level.on_grade_scale:
+        what = "no study has tested the claim" if level.no_evidence else "the claim is not graded with GRADE"
+        if rationale.starting_level or rationale.lowered or rationale.raised:
+            report.error(claim.path, rationale.line or claim.line("rationale"),
+                         f"certainty '{claim.certainty}' means {what}: there is no GRADE arithmetic to do",
+                         "remove rationale.starting_level, lowered and raised; explain in rationale.summary")
+        return
+    if rationale.starting_level is None:
+        report.error(claim.path, rationale.line or claim.line("rationale"), "rationale needs a starting_level",
+                     f"where GRADE starts this kind of evidence: one of {', '.join(c.id for c in config.grade_levels())}")
+        return
     expected = expected_certainty(claim, config)
     if expected != claim.certainty:
         lowered = sum(a.by for a in claim.rationale.lowered)
