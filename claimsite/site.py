@@ -264,7 +264,8 @@ class Site:
         fields = [markdown(claim.bottom_line)]
         for e in claim.evidence:
             fields += [escape(e.design), escape(e.population or ""), markdown_inline(e.finding)]
-        fields += [escape(self.levels["certainty"][claim.rationale.starting_level].label.lower())]
+        if claim.rationale.starting_level:  # claims outside GRADE ("no studies", dated facts) have none
+            fields += [escape(self.levels["certainty"][claim.rationale.starting_level].label.lower())]
         for s in self.certainty_steps(claim):
             fields += [escape(s["domain"]), markdown_inline(s["why"])]
         fields.append(markdown(claim.rationale.summary))
