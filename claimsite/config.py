@@ -49,6 +49,15 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class VerdictSentence:
+    """The plain sentence under a claim's heading for a verdict, a certainty level, or both."""
+
+    verdict: str | None
+    certainty: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class KeyMessage:
     """One plain sentence that answers a reader's question, with its certainty and the claims behind it."""
 
@@ -85,6 +94,19 @@ class Config:
     topic_messages: tuple[tuple[str, tuple[KeyMessage, ...]], ...] = ()  # (topic id, its key messages)
     readability_grade: float | None = None  # bottom lines reading above this grade level get a warning
     glossary_file: Path | None = None
+    verdict_sentences: tuple[VerdictSentence, ...] = ()
+    central_topics: tuple[str, ...] = ()  # an article's central claims (the rest are background)
+
+    def verdict_sentence(self, verdict: str, certainty: str) -> str:
+        """The most specific sentence: for the verdict and certainty, the certainty alone, the verdict alone."""
+        best, score = None, -1
+        for rule in self.verdict_sentences:
+            if rule.verdict not in (None, verdict) or rule.certainty not in (None, certainty):
+                continue
+            rank = (rule.verdict is not None) + 2 * (rule.certainty is not None)
+            if rank > score:
+                best, score = rule, rank
+        return best.text if best else ""
 
     def messages_for(self, topic_id: str) -> tuple[KeyMessage, ...]:
         return dict(self.topic_messages).get(topic_id, ())
@@ -194,7 +216,8 @@ def load_config(root: Path | str) -> Config:
         raise _fail(path, 1, "the configuration must be a mapping of settings")
     known = {"title", "paths", "safety_required_topics", "review_interval_days", "future_date_grace_days",
              "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains",
-             "publisher", "scorecard", "key_messages", "readability", "require_excerpts"}
+             "publisher", "scorecard", "key_messages", "readability", "require_excerpts",
+             "verdict_sentences", "central_topics"}
     for key in doc:
         if key not in known:
             raise _fail(path, doc.line_of(key), f"unknown setting '{key}'; known settings: {', '.join(sorted(known))}")
@@ -248,7 +271,47 @@ def load_config(root: Path | str) -> Config:
         topic_messages=topic_messages,
         readability_grade=_readability(doc, path),
         require_excerpts=require_excerpts,
+        verdict_sentences=_verdict_sentences(doc, path),
+        central_topics=_central_topics(doc, path, topics),
     )
+
+
+def _verdict_sentences(doc: LDict, path: Path) -> tuple[VerdictSentence, ...]:
+    """``verdict_sentences:`` a list of {verdict, certainty, text}; either id may be left out."""
+    items = doc.get("verdict_sentences")
+    if items is None:
+        return ()
+    if not isinstance(items, LList):
+        raise _fail(path, doc.line_of("verdict_sentences"), "'verdict_sentences' must be a list of {verdict, certainty, text}")
+    ids = {key: {c["id"] for c in doc.get(key) or [] if isinstance(c, dict)} for key in ("verdicts", "certainty")}
+    rules, seen = [], set()
+    for index, item in enumerate(items):
+        line = items.line_of(index)
+        if not isinstance(item, LDict) or not isinstance(item.get("text"), str) or not item["text"].strip():
+            raise _fail(path, line, "each verdict sentence needs 'text' (and 'verdict', 'certainty' or both)")
+        unknown = set(item) - {"verdict", "certainty", "text"}
+        if unknown:
+            raise _fail(path, item.line_of(sorted(unknown)[0]), f"unknown key '{sorted(unknown)[0]}' in a verdict sentence")
+        for key, scale in (("verdict", "verdicts"), ("certainty", "certainty")):
+            if key in item and item[key] not in ids[scale]:
+                raise _fail(path, item.line_of(key), f"verdict sentence: '{key}' must be one of: {', '.join(sorted(ids[scale]))}")
+        pair = (item.get("verdict"), item.get("certainty"))
+        if pair in seen:
+            raise _fail(path, line, f"a second verdict sentence for verdict {pair[0] or 'any'}, certainty {pair[1] or 'any'}")
+        seen.add(pair)
+        rules.append(VerdictSentence(pair[0], pair[1], " ".join(item["text"].split())))
+    return tuple(rules)
+
+
+def _central_topics(doc: LDict, path: Path, topics: tuple[Level, ...]) -> tuple[str, ...]:
+    """``central_topics:`` the topics whose claims are an article's central claims (its verdict rests on them)."""
+    value = doc.get("central_topics")
+    if value is None:
+        return ()
+    known = {t.id for t in topics}
+    if not isinstance(value, list) or not value or any(t not in known for t in value):
+        raise _fail(path, doc.line_of("central_topics"), f"'central_topics' must list configured topics: {', '.join(sorted(known))}")
+    return tuple(value)
 
 
 def _key_messages(doc: LDict, path: Path, certainty_ids: set[str]) -> tuple[KeyMessage, ...]:

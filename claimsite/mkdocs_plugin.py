@@ -32,10 +32,10 @@ log = get_plugin_logger("claimsite")
 SCALE_CSS = "assets/claimsite-scales.css"
 PROGRESS_FROM = 1000  # pages; smaller builds take a few seconds and print only their summary
 
-_CLAIM_TOC = [("bottom-line", "Bottom line"), ("where-it-was-claimed", "Where it was claimed"),
-              ("evidence", "What the evidence shows"), ("certainty", "Why this certainty"), ("caveats", "Caveats"),
-              ("safety", "Safety"), ("terms", "Words used on this page"), ("references", "References"),
-              ("history", "History")]
+_CLAIM_TOC = [("bottom-line", "Bottom line"), ("safety", "Safety"), ("evidence", "What the evidence shows"),
+              ("where-it-was-claimed", "Where it was claimed"), ("certainty", "Why this certainty"),
+              ("caveats", "Caveats"), ("more-safety", "More on safety"), ("terms", "Words used on this page"),
+              ("references", "References"), ("history", "History")]
 
 
 _ID = re.compile(r'\bid="([^"]+)"')

@@ -183,6 +183,7 @@ class Site:
             claims = self.article_claims(article)
             return self._template("article.html").render(ctx, article=article, claims=claims,
                                                          tally=self.tally(claims),
+                                                         overall=self.article_verdict(claims),
                                                          scorecard=self.scorecard(article, claims))
         if spec.kind == "reviews":
             soon = self.build_date + dt.timedelta(days=90)
@@ -241,6 +242,8 @@ class Site:
             ids.add("caveats")
         if claim.safety:
             ids.add("safety")
+        if len(claim.safety) > 1:
+            ids.add("more-safety")
         refs = self.claim_references(claim)
         if refs:
             ids.add("references")
@@ -316,6 +319,26 @@ class Site:
             claims.sort(key=lambda c: (order[c.certainty], c.id))
         return cells
 
+    def article_split(self, claims: list) -> tuple[list, list]:
+        """An article's claims as (central, background): central claims are in ``central_topics``."""
+        central = [item for item in claims if item[0].topic in self.config.central_topics]
+        return central, [item for item in claims if item[0].topic not in self.config.central_topics]
+
+    def article_verdict(self, claims: list) -> dict | None:
+        """The overall verdict on an article, from its central claims only: the verdict that half or more
+        of them reach or fall below, on the review's verdict scale (best first). None without central claims."""
+        central, background = self.article_split(claims)
+        if not self.config.central_topics or not central:
+            return None
+        order = [v.id for v in self.config.verdicts]
+        ranked = sorted(order.index(c.verdict) for c, _ in central)
+        verdict = self.config.verdicts[ranked[(len(ranked) - 1) // 2 if len(ranked) % 2 else len(ranked) // 2]]
+        at_or_below = sum(1 for r in ranked if r >= order.index(verdict.id))
+        topics = [self.levels["topics"][t].label.lower() for t in self.config.central_topics]
+        return {"verdict": verdict, "central": central, "background": background, "at_or_below": at_or_below,
+                "worst_first": verdict.id == order[-1], "topics": "; ".join(topics),
+                "central_tally": self.tally(central), "background_tally": self.tally(background)}
+
     def scorecard(self, article: Article, claims: list) -> list[dict]:
         """The article's checklist: computed answers from its claims, the reviewer's answers otherwise."""
         rows = []
@@ -328,11 +351,15 @@ class Site:
                 row.update(answer="yes" if hits else "no", computed=True,
                            note=f"{len(hits)} of its {len(claims)} claims are about {labels}.")
             elif criterion.verdicts:
-                hits = [c for c, _ in claims if c.verdict in criterion.verdicts]
-                share = len(hits) / len(claims) if claims else 0
+                # judged on the central claims when the review names them: true background is not evidence
+                judged, which = claims, "claims"
+                if self.config.central_topics:
+                    judged, which = self.article_split(claims)[0], "central claims"
+                hits = [c for c, _ in judged if c.verdict in criterion.verdicts]
+                share = len(hits) / len(judged) if judged else 0
                 answer = "yes" if share >= 0.75 else "partly" if share >= 0.25 else "no"
                 labels = " or ".join(self.levels["verdicts"][v].label.lower() for v in criterion.verdicts)
-                row.update(answer=answer, computed=True, note=f"{len(hits)} of its {len(claims)} claims are {labels}.")
+                row.update(answer=answer, computed=True, note=f"{len(hits)} of its {len(judged)} {which} are {labels}.")
             if stated:
                 row.update(answer=stated["answer"], note=stated.get("note", ""), computed=False)
             rows.append(row)
@@ -500,6 +527,14 @@ class Site:
 
     _STUDY_TYPES = {"article", "inproceedings", "incollection", "inbook", "book", "phdthesis", "mastersthesis",
                     "thesis", "unpublished"}
+
+    def verdict_sentence(self, claim: Claim) -> str:
+        """The plain sentence joining the claim's verdict and certainty (``verdict_sentences`` in review.yml)."""
+        text = self.config.verdict_sentence(claim.verdict, claim.certainty)
+        verdict, certainty = self.levels["verdicts"][claim.verdict], self.levels["certainty"][claim.certainty]
+        if not text:
+            return f"{verdict.label}, {certainty.label.lower()} certainty."
+        return text.replace("{verdict}", verdict.label).replace("{certainty}", certainty.label.lower())
 
     def cite_keys(self, text: str, base: str) -> Markup:
         """Free text (a source's note or verification record) with every BibTeX key in it replaced by the
