@@ -142,4 +142,6 @@ def test_the_review_grades_law_as_dated_facts_and_untested_claims_as_no_studies(
             assert claim.rationale.starting_level is None and not claim.rationale.lowered, claim.id
             assert "no study has tested this" in claim.bottom_line.lower(), claim.id
             assert claim.changelog[0].conclusion_changed, claim.id
-    assert {c.id for c in project.claims if c.certainty in none} >= {"gaba-enhancement", "mood-via-better-sleep"}
+            # a study that backs or goes against a part of the claim tests it: only context is left
+            assert {e.direction for e in claim.evidence} <= {"context"}, claim.id
+    assert {c.id for c in project.claims if c.certainty in none} >= {"gaba-enhancement", "kratom-plus-sleep-hygiene"}
