@@ -59,7 +59,8 @@ class TermLinker:
         if term in self.used:
             return match.group(0)
         self.used.append(term)
-        return f'<a class="cs-term" href="#term-{term.id}">{match.group(0)}</a>'
+        return (f'<a class="cs-term" href="#term-{term.id}">{match.group(0)}'
+                '<span class="cs-visually-hidden"> (explained below)</span></a>')
 
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")

@@ -98,7 +98,7 @@ def test_a_malformed_key_message_is_a_configuration_error(mini):
 
 def test_glossary_terms_link_to_their_explanation_on_the_claim_page(mini_site):
     page = (mini_site / "claims/late-coffee-no-effect/index.html").read_text(encoding="utf-8")
-    links = re.findall(r'<a class="cs-term" href="#(term-[a-z0-9-]+)">([^<]+)</a>', page)
+    links = re.findall(r'<a class="cs-term" href="#(term-[a-z0-9-]+)">([^<]+)<span', page)
     assert ("term-randomised-controlled-trial", "Randomised controlled trial") in links
     assert ("term-indirectness", "Indirectness") in links  # a GRADE domain in "Why this certainty"
     assert len({target for target, _ in links}) == len(links), "each term is linked once, at its first use"
@@ -119,7 +119,7 @@ def test_the_reviews_glossary_explains_the_terms_readers_meet(repo_site):
                  "risk-of-bias", "indirectness", "imprecision", "very-low-certainty"):
         assert f'id="term-{term}"' in glossary, term
     page = (repo_site / "claims/drug-interactions/index.html").read_text(encoding="utf-8")
-    assert '<a class="cs-term" href="#term-cyp3a">CYP3A</a>' in page
+    assert '<a class="cs-term" href="#term-cyp3a">CYP3A<span class="cs-visually-hidden"> (explained below)</span></a>' in page
     for target in set(re.findall(r'class="cs-term" href="#([^"]+)"', page)):
         assert f'id="{target}"' in page, target
     home = (repo_site / "index.html").read_text(encoding="utf-8")
@@ -210,3 +210,39 @@ def test_report_an_error_links_to_the_issue_tracker_when_the_repository_is_known
     about = (mini / "site" / "about" / "index.html").read_text(encoding="utf-8")
     assert '<a href="https://example.org/team/review/issues">public issue tracker</a>' in about
     assert "No claim has been changed since it was first published." in about
+
+
+def test_a_glossary_term_opens_its_explanation_by_keyboard_and_by_touch(repo_site):
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, FLAGS
+
+    url = (repo_site / "claims" / "drug-interactions" / "index.html").as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url)
+            page.keyboard.press("Tab")
+            for _ in range(200):  # Tab through the page until the first term link has the focus
+                if page.evaluate("document.activeElement.classList.contains('cs-term')"):
+                    break
+                page.keyboard.press("Tab")
+            term = page.evaluate("document.activeElement.getAttribute('href')")
+            assert term and term.startswith("#term-"), "no glossary term is reachable with the Tab key"
+            page.keyboard.press("Enter")
+            target = page.locator(":target")
+            assert target.evaluate("el => el.tagName") == "DT" and target.is_visible()
+            assert page.locator(f"{term} + dd").is_visible()
+
+            phone = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+            mobile = phone.new_page()
+            mobile.goto(url)
+            link = mobile.locator("a.cs-term").nth(1)
+            href = link.get_attribute("href")
+            link.tap()
+            mobile.wait_for_function("h => location.hash === h", arg=href)
+            assert mobile.locator(f"{href} + dd").is_visible()
+            assert mobile.locator(f"{href} + dd").bounding_box()["y"] < 800  # scrolled into view
+        finally:
+            browser.close()
