@@ -25,7 +25,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_datetime
 
 from . import builder, export, htmlfix
-from .render import bytecode_cache, link_phone_numbers
+from .render import bytecode_cache, link_phone_numbers, page_title
 from .site import Site
 
 log = get_plugin_logger("claimsite")
@@ -112,8 +112,9 @@ class ClaimsitePlugin(BasePlugin):
         if not nav:
             return nav
         generated = {
-            "claimsite:topics": [{t.label: site.topic_uri(t.id)} for t in site.config.topics],
-            "claimsite:articles": [{a.title: site.article_uri(a.id)}
+            # Material prints navigation titles (and so <title>) unescaped: they pass through page_title
+            "claimsite:topics": [{page_title(t.label): site.topic_uri(t.id)} for t in site.config.topics],
+            "claimsite:articles": [{page_title(a.title): site.article_uri(a.id)}
                                    for a in sorted(site.project.articles.values(), key=lambda a: a.id)],
         }
         out = []
