@@ -56,7 +56,11 @@ def cmd_build(args) -> int:
               file=sys.stderr)
         return 1
     except builder.BuildFailed as exc:
-        print(f"build failed: {exc}; the previous site was left as it was", file=sys.stderr)
+        if exc.path is not None:
+            print(exc, file=sys.stderr)
+            print("build failed; the previous site was left as it was", file=sys.stderr)
+        else:
+            print(f"build failed: {exc}; the previous site was left as it was", file=sys.stderr)
         return 1
     return 0
 
