@@ -113,11 +113,23 @@ def human_date(value: dt.date | None) -> str:
 
 
 def bytecode_cache(root: Path) -> FileSystemBytecodeCache | None:
-    """Compiled templates, kept between runs (compiling them was a large part of each `serve` rebuild)."""
-    folder = root / ".claimsite-cache" / "jinja"
+    """Compiled templates, kept between runs (compiling them was a large part of each `serve` rebuild).
+
+    Jinja's cache files are code that is run when read, so they live in the user's own cache folder
+    (``$XDG_CACHE_HOME/claimsite`` or ``~/.cache/claimsite``), one folder per review, never in the review
+    where a pull request could put them."""
+    import hashlib
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    base_path = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    root = Path(root).resolve()
+    folder = base_path / "claimsite" / "jinja" / hashlib.sha256(str(root).encode()).hexdigest()[:16]
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+        if folder.resolve().is_relative_to(root):
+            return None
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (OSError, RuntimeError):
         return None
     return FileSystemBytecodeCache(str(folder))
 
