@@ -15,14 +15,23 @@ from .diagnostics import ConfigError, ContentError, Diagnostic
 from .scaffold import write_skeleton
 
 
+def github_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub documents: nothing in it can end the command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value (file=...): also ':' and ',' are escaped."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def _print_diagnostics(items: list[Diagnostic], fmt: str, strict: bool) -> None:
     for item in items:
         if fmt == "github":
             kind = "error" if item.severity == "error" or strict else "warning"
             message = item.message + (f" (hint: {item.hint})" if item.hint else "")
-            message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            location = f"file={item.path}" + (f",line={item.line}" if item.line else "")
-            print(f"::{kind} {location}::{message}")
+            location = f"file={github_property(item.path)}" + (f",line={item.line}" if item.line else "")
+            print(f"::{kind} {location}::{github_data(message)}")
         else:
             print(item.format(strict=strict), file=sys.stderr)
 

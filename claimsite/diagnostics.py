@@ -8,10 +8,23 @@ the end.  User mistakes are diagnostics; a traceback means a bug in claimsite.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ERROR = "error"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable_path(text: str) -> str:
+    """A file name as it can be shown: control characters (a newline, an escape) written as \\xNN."""
+    return _NAME_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text) if _NAME_CONTROL.search(text) else text
+
+
+def has_control(text: str) -> bool:
+    return _NAME_CONTROL.search(text) is not None
+
 WARNING = "warning"
 
 
@@ -46,6 +59,9 @@ class Report:
         self._prefix = str(self.root.resolve()) + os.sep
 
     def rel(self, path: Path | str) -> str:
+        return printable_path(self._rel(path))
+
+    def _rel(self, path: Path | str) -> str:
         text = str(path)
         if not os.path.isabs(text):  # already relative to the project
             return Path(text).as_posix()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .cache import ParseCache, engine_salt
 from .config import Config
-from .diagnostics import Report
+from .diagnostics import Report, has_control
 from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Passage, Project,
                     Quote, Rationale, Source, Term)
 from .schema import Validator, validator_for
@@ -152,9 +152,22 @@ def _cached(cache: ParseCache | None, path: str, report: Report, parse):
     return value
 
 
+def refuse_odd_names(paths, report: Report) -> list:
+    """File names with control characters (a newline, an escape) are refused: they would forge lines of
+    the report and of CI annotations."""
+    kept = []
+    for path in paths:
+        if has_control(report._rel(path)):
+            report.error(path, 0, "the file name has control characters (such as a line break)",
+                         "rename the file to letters, digits and hyphens")
+        else:
+            kept.append(path)
+    return kept
+
+
 def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None) -> list[Claim]:
     claims = []
-    files = claim_files(config)
+    files = refuse_odd_names(claim_files(config), report)
     known = len(cache.entries) if cache is not None else 0
     if len(files) - known >= 2000:  # a long first read: say so (on standard error), later runs use the cache
         print(f"claimsite: reading {len(files) - known:,} claim files (later runs reuse the cache)",
@@ -259,7 +272,7 @@ def _parse_bib_file(path: Path, config: Config, report: Report) -> list[Source]:
 
 def load_sources(config: Config, report: Report, cache: ParseCache | None = None) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    for path in bib_files(config):
+    for path in refuse_odd_names(bib_files(config), report):
         for source in _cached(cache, str(path), report, lambda: _parse_bib_file(path, config, report)):
             if source.key in sources:
                 first = sources[source.key]
@@ -361,7 +374,7 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
     if not config.articles_dir.is_dir():
         return articles
     validator = Validator(ARTICLE_SCHEMA)
-    for path in sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES):
+    for path in refuse_odd_names(sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES), report):
         doc = _cached(cache, str(path), report, lambda: _read_yaml(path, report, config.root))
         errors = []
         if doc is not None and not isinstance(doc, LDict):

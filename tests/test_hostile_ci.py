@@ -1,6 +1,6 @@
-"""The parse cache and the compiled-template cache cannot run code: a pull request can commit files
-into .claimsite-cache/, so nothing there is ever unpickled or executed, and a corrupt, foreign or stale
-cache is ignored without a word."""
+"""What a pull request can put into CI: the parse cache and the compiled-template cache cannot run code (a
+pull request can commit files into .claimsite-cache/; nothing there is ever unpickled or executed, and a
+corrupt, foreign or stale cache is ignored silently), and no file name or text forges GitHub annotations."""
 
 from __future__ import annotations
 
@@ -104,3 +104,36 @@ def test_corrupt_or_foreign_cache_is_ignored_silently(mini):
         assert result.returncode == 1, (name, result.stderr)
         assert "Traceback" not in result.stderr, name
         assert _quiet(result.stderr) == _quiet(fresh.stderr), name
+
+
+# --- CI annotations ---------------------------------------------------------------------------------
+
+def _annotation_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("::")]
+
+
+def test_github_annotations_cannot_be_forged_by_a_file_name(mini):
+    evil = "x\n::error file=evil.py,line=1::pwned\r\n::warning file=a::b.yaml"
+    shutil.copy(mini / CLAIM, mini / "claims" / "effects" / evil)
+    result = run_cli("check", "--format", "github", cwd=mini, env=_env())
+    assert result.returncode == 1
+    lines = _annotation_lines(result.stdout)
+    assert len(lines) == 1, result.stdout
+    assert lines[0].startswith("::error file=claims/effects/x\\x0a%3A%3Aerror file=evil.py%2Cline=1%3A%3Apwned")
+    assert "control characters" in lines[0]
+    assert "pwned" not in result.stdout.replace(lines[0], "")
+    text = run_cli("check", cwd=mini, env=_env())
+    assert "claims/effects/x\\x0a::error file=evil.py,line=1::pwned\\x0d\\x0a::warning" in text.stderr
+    assert text.stderr.count("\n::") == 0
+
+
+def test_github_annotations_escape_percent_cr_and_lf_in_messages(mini):
+    claim = mini / CLAIM
+    claim.write_text(claim.read_text().replace("source: doe2020coffee",
+                                               'source: "x%0A\\r\\n::error file=evil.py::pwned"'))
+    result = run_cli("check", "--format", "github", cwd=mini, env=_env())
+    assert result.returncode == 1
+    lines = _annotation_lines(result.stdout)
+    assert lines and all(line.startswith(("::error file=", "::warning file=")) for line in lines), result.stdout
+    assert not any(line.startswith("::error file=evil") for line in lines)
+    assert "x%250A%0D%0A::error file=evil.py::pwned" in result.stdout
