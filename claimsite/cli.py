@@ -166,16 +166,26 @@ def cmd_source(args) -> int:
 
 def cmd_links(args) -> int:
     from .diagnostics import Diagnostic
-    from .external import check_all
+    from .external import Offline, check_all
 
     project, report = builder.check(args.root)
     sources = sorted(project.sources.values(), key=lambda s: s.key)
     print(f"checking the DOIs, PMIDs and URLs of {len(sources)} sources ...", file=sys.stderr)
-    findings = check_all(sources, timeout=args.timeout)
+    try:
+        findings, unchecked = check_all(sources, timeout=args.timeout, deadline=args.deadline)
+    except Offline as exc:
+        print(f"error: no network: {exc}; nothing was checked\n    hint: run `links` where the internet can be "
+              "reached (CI runs it weekly)", file=sys.stderr)
+        return 2
     items = [Diagnostic(f.source.path, f.source.field_lines.get(f.field, f.source.line), f.message,
                         severity="warning") for f in findings]
     _print_diagnostics(sorted(items), args.format, False)
-    print(f"{len(findings)} problem(s) in {len(sources)} sources", file=sys.stderr)
+    print(f"{len(findings)} problem(s) in {len(sources) - len(unchecked)} sources", file=sys.stderr)
+    if unchecked:
+        print(f"error: stopped at the {args.deadline:.0f} s deadline: {len(unchecked)} of {len(sources)} sources "
+              f"not checked (first: {unchecked[0].key})\n    hint: raise --deadline, or run again later",
+              file=sys.stderr)
+        return 2
     return 1 if findings and args.fail else 0
 
 
@@ -228,7 +238,9 @@ def parser() -> argparse.ArgumentParser:
     so.set_defaults(func=cmd_source)
     li = sub.add_parser("links", help="resolve every DOI, PMID and URL, and look for retractions (needs network)")
     li.add_argument("--format", choices=["text", "github"], default="text")
-    li.add_argument("--timeout", type=float, default=20.0)
+    li.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each address (default 20)")
+    li.add_argument("--deadline", type=float, default=600.0,
+                    help="seconds for the whole check; what is left is named, and the exit status is 2 (default 600)")
     li.add_argument("--fail", action="store_true", help="exit 1 when a problem is found")
     li.set_defaults(func=cmd_links)
     sc = sub.add_parser("schema", help="write the claim JSON Schema (for editors)")

@@ -14,6 +14,7 @@ from .diagnostics import ConfigError
 from .yamlio import LDict, LList, load_yaml, read_text
 
 CONFIG_FILE = "review.yml"
+COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 SLUG = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
 
@@ -144,8 +145,19 @@ class Config:
         return {level.id: level for level in getattr(self, scale)}
 
 
-def _fail(path: Path, line: int, message: str) -> ConfigError:
-    return ConfigError(f"{path}:{line}: error: {message}" if line else f"{path}: error: {message}")
+def _fail(path: Path, line: int, message: str, hint: str = "") -> ConfigError:
+    path = _shown(path)
+    text = f"{path}:{line}: error: {message}" if line else f"{path}: error: {message}"
+    return ConfigError(text + (f"\n    hint: {hint}" if hint else ""))
+
+
+def _shown(path: Path) -> str:
+    """The path as the user sees it: relative to the current folder when inside it."""
+    import os
+
+    text = os.path.abspath(path)
+    rel = os.path.relpath(text)
+    return text if rel.startswith("..") else rel
 
 
 def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Level, ...]:
@@ -176,6 +188,10 @@ def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Le
         for flag in flags:
             if flag in item and not isinstance(item[flag], bool):
                 raise _fail(path, item.line_of(flag), f"'{flag}' in '{key}' must be true or false")
+        if item.get("color") and not COLOR.match(item["color"]):
+            raise _fail(path, item.line_of("color"), f"'color' of '{item['id']}' in '{key}' must be a colour "
+                        f"written #rgb or #rrggbb, not '{item['color'][:40]}'",
+                        "e.g. color: \"#1b6e3a\" (quoted: # starts a comment in YAML)")
         levels.append(Level(item["id"], item["label"], item.get("description", ""), item.get("symbol", ""),
                             item.get("color", ""), item.get("wording", ""), tuple(p.lower() for p in phrases),
                             no_evidence=item.get("no_evidence", False), graded=item.get("graded", True),
@@ -238,10 +254,13 @@ def load_config(root: Path | str) -> Config:
     if not isinstance(required, list) or any(t not in {x.id for x in topics} for t in required):
         raise _fail(path, doc.line_of("safety_required_topics"), "'safety_required_topics' must list configured topics")
     ints = {}
-    for key, default in (("review_interval_days", 365), ("future_date_grace_days", 1)):
+    for key, default, most in (("review_interval_days", 365, 36525), ("future_date_grace_days", 1, 3660)):
         value = doc.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise _fail(path, doc.line_of(key), f"'{key}' must be a whole number of days")
+        if value > most:
+            raise _fail(path, doc.line_of(key), f"'{key}' is {value:,} days; at most {most:,} make sense",
+                        f"the default is {default}")
         ints[key] = value
     title = doc.get("title", "Evidence review")
     if not isinstance(title, str):

@@ -89,18 +89,28 @@ def claims_from_json(text: str) -> list[Claim]:
     return [claim_from_dict(item) for item in json.loads(text)["claims"]]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula (= + - @, tab, CR) gets a
+    leading apostrophe, as OWASP advises against CSV injection."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def claims_csv(project: Project, urls: dict[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "claim", "topic", "verdict", "certainty", "articles", "quotes", "sources", "excerpts",
                      "reviewed", "review_by", "url"])
     for c in project.claims:
-        writer.writerow([c.id, c.claim, c.topic, c.verdict, c.certainty,
-                         ";".join(sorted({q.article for q in c.claimed_in})),
-                         " | ".join(q.quote for q in c.claimed_in),
-                         ";".join(dict.fromkeys(e.source for e in c.evidence)),
-                         " | ".join(f"{e.source}: {e.excerpt}" for e in c.evidence if e.excerpt),
-                         c.reviewed.isoformat(), c.review_by.isoformat() if c.review_by else "", urls.get(c.id, "")])
+        row = [c.id, c.claim, c.topic, c.verdict, c.certainty,
+               ";".join(sorted({q.article for q in c.claimed_in})),
+               " | ".join(q.quote for q in c.claimed_in),
+               ";".join(dict.fromkeys(e.source for e in c.evidence)),
+               " | ".join(f"{e.source}: {e.excerpt}" for e in c.evidence if e.excerpt),
+               c.reviewed.isoformat(), c.review_by.isoformat() if c.review_by else "", urls.get(c.id, "")]
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
 
 

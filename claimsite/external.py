@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import re
+import threading
+import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -34,10 +37,37 @@ class Finding:
     message: str
 
 
+_HTTP = re.compile(r"^https?://[^\s/$.?#].\S*$", re.I)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_PMID = re.compile(r"^[1-9]\d{0,8}$")
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not _HTTP.match(newurl):
+            raise urllib.error.HTTPError(newurl, code, "redirect to a non-http(s) address refused", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """http and https only: no file:, ftp: or data: handler, and no redirect to one."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(), _HttpOnlyRedirects(),
+                    urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+_OPENER = _opener()
+
+
 def _fetch(url: str, timeout: float) -> tuple[int, bytes]:
+    if not _HTTP.match(url):
+        return 0, b"not an http(s) address"
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+        with _OPENER.open(request, timeout=timeout) as response:
             return response.status, response.read(2_000_000)
     except urllib.error.HTTPError as exc:
         return exc.code, b""
@@ -61,19 +91,20 @@ def check_source(source: Source, timeout: float = 20.0) -> list[Finding]:
     ends = _endpoints()
     findings = []
     targets = []
-    if source.doi:
-        targets.append(("doi", ends["doi"] + quote(source.doi, safe="/:;()")))
-    if source.pmid:
+    doi = source.doi if _DOI.match(source.doi) else ""  # what `check` rejects is never fetched
+    if doi:
+        targets.append(("doi", ends["doi"] + quote(doi, safe="/:;()")))
+    if _PMID.match(source.pmid):
         targets.append(("pmid", f"{ends['pubmed']}{source.pmid}/"))
-    if source.url:
+    if _HTTP.match(source.url):
         targets.append(("url", source.url))
     for field, url in targets:
         status, body = _fetch(url, timeout)
         if not 200 <= status < 400:
             reason = f"HTTP {status}" if status else f"no answer ({body.decode(errors='replace')[:80]})"
             findings.append(Finding(source, field, f"{field} {url} does not resolve: {reason}"))
-    if source.doi:
-        status, body = _fetch(ends["crossref"] + quote(source.doi, safe="/:;()"), timeout)
+    if doi:
+        status, body = _fetch(ends["crossref"] + quote(doi, safe="/:;()"), timeout)
         if status == 200:
             notice = _retraction(body)
             if notice:
@@ -81,7 +112,58 @@ def check_source(source: Source, timeout: float = 20.0) -> list[Finding]:
     return findings
 
 
-def check_all(sources: list[Source], workers: int = 8, timeout: float = 20.0) -> list[Finding]:
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(lambda s: check_source(s, timeout), sources)
-    return [finding for batch in results for finding in batch]
+class Offline(Exception):
+    """The first address could not be reached: no network (or no resolver); nothing was checked."""
+
+
+def probe(timeout: float) -> str:
+    """'' when the DOI resolver answers (any HTTP status), else why not; never waits longer than ``timeout``
+    (a resolver that never answers would otherwise block name lookup for minutes)."""
+    url = _endpoints()["doi"]
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(_fetch(url, timeout)), daemon=True)
+    worker.start()
+    worker.join(timeout + 1)
+    if not result:
+        return f"{url} did not answer within {timeout:.0f} s"
+    status, body = result[0]
+    return "" if status else f"{url}: {body.decode(errors='replace')[:120]}"
+
+
+def check_all(sources: list[Source], workers: int = 8, timeout: float = 20.0,
+              deadline: float | None = None) -> tuple[list[Finding], list[Source]]:
+    """Findings, and the sources left unchecked when the overall ``deadline`` (seconds) ran out.
+
+    Workers are daemon threads: one stuck in a name lookup that never returns does not keep the
+    command from ending at the deadline. Raises :class:`Offline` when the DOI resolver cannot be reached."""
+    problem = probe(min(timeout, 15.0))
+    if problem:
+        raise Offline(problem)
+    end = time.monotonic() + deadline if deadline else None
+    todo: queue.Queue = queue.Queue()
+    for index, source in enumerate(sources):
+        todo.put((index, source))
+    results: dict[int, list[Finding]] = {}
+    lock = threading.Lock()
+
+    def work():
+        while True:
+            try:
+                index, source = todo.get_nowait()
+            except queue.Empty:
+                return
+            left = timeout if end is None else max(0.5, min(timeout, end - time.monotonic()))
+            found = check_source(source, left)
+            with lock:
+                results[index] = found
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, min(workers, len(sources))))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(None if end is None else max(0.0, end - time.monotonic()))
+    with lock:
+        done = dict(results)
+    findings = [f for index in sorted(done) for f in done[index]]
+    unchecked = [s for index, s in enumerate(sources) if index not in done]
+    return findings, unchecked

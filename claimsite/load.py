@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .cache import ParseCache, engine_salt
 from .config import Config
-from .diagnostics import Report, has_control
+from .diagnostics import CONTROL, Report, has_control
 from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Passage, Project,
                     Quote, Rationale, Source, Term)
 from .schema import Validator, validator_for
@@ -30,6 +30,8 @@ DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,8}$")
 PMCID_PATTERN = re.compile(r"^PMC\d{1,9}$")
 VERIFIED_FIELD = "verified"
+MAX_KEY = 100
+RESERVED_SLUGS = {"index"}  # sources/index.md is the References page
 # Fields shown on the site: only these are decoded from LaTeX (decoding is the slow part of BibTeX reading).
 DISPLAYED = {"author", "editor", "title", "journal", "journaltitle", "booktitle", "publisher", "organization",
              "institution", "howpublished", "note", "verified", "year", "date", "volume", "number", "pages",
@@ -54,7 +56,31 @@ def _read_yaml(path: Path, report: Report, root: Path):
         return None
     if data is None:
         report.error(path, 0, "file has no content (only comments or an empty document)", "fill it in, or delete it")
+    if "![" in text:
+        for line, url in _remote_images(data, getattr(data, "line", 1)):
+            report.error(path, line, f"image from another host: {url[:80]}",
+                         "images only from the site itself: a remote image makes every reader's browser "
+                         "contact that host; store the image in the review and link it relatively")
     return data
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+
+
+def _remote_images(value, line: int):
+    """(line, url) of every Markdown image in the document's text that is not on the site itself."""
+    from .render import is_remote
+
+    if isinstance(value, str):
+        for match in _MD_IMAGE.finditer(value):
+            if is_remote(match.group(1)):
+                yield line, match.group(1)
+    elif isinstance(value, LDict):
+        for key, item in value.items():
+            yield from _remote_images(item, value.line_of(key))
+    elif isinstance(value, LList):
+        for index, item in enumerate(value):
+            yield from _remote_images(item, value.line_of(index))
 
 
 def _report_schema(path: Path, errors, report: Report) -> None:
@@ -68,11 +94,30 @@ def _date(value: str | None) -> dt.date | None:
 
 # --- claims -------------------------------------------------------------------------------------
 
-def claim_files(config: Config) -> list[str]:
+def claim_files(config: Config, report: Report | None = None) -> list[str]:
+    return walk_files(config.claims_dir, CLAIM_SUFFIXES, config.root, report)
+
+
+def walk_files(top: Path, suffixes: tuple[str, ...], root: Path, report: Report | None = None) -> list[str]:
+    """Files under ``top`` ending in ``suffixes``, sorted. With a report: a folder that is a symbolic link
+    leaving the project, and a file whose suffix differs only in case (.YAML, .Yml), are reported."""
     found = []
-    for folder, dirs, files in os.walk(config.claims_dir):
+    root_real = os.path.realpath(root) + os.sep
+    for folder, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [os.path.join(folder, f) for f in files if f.endswith(CLAIM_SUFFIXES)]
+        if report is not None:
+            for d in dirs:
+                full = os.path.join(folder, d)
+                if os.path.islink(full) and not (os.path.realpath(full) + os.sep).startswith(root_real):
+                    report.error(full, 0, "symbolic link points outside the project",
+                                 "replace the link with the folder itself")
+        for name in files:
+            if name.endswith(suffixes):
+                found.append(os.path.join(folder, name))
+            elif report is not None and name.lower().endswith(suffixes) and not name.startswith("."):
+                stem, _, suffix = name.rpartition(".")
+                report.error(os.path.join(folder, name), 0, f"'.{suffix}' is not read: the suffix must be lowercase",
+                             f"rename it to {stem}.{suffix.lower()}")
     return sorted(found)
 
 
@@ -167,7 +212,7 @@ def refuse_odd_names(paths, report: Report) -> list:
 
 def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None) -> list[Claim]:
     claims = []
-    files = refuse_odd_names(claim_files(config), report)
+    files = refuse_odd_names(claim_files(config, report), report)
     known = len(cache.entries) if cache is not None else 0
     if len(files) - known >= 2000:  # a long first read: say so (on standard error), later runs use the cache
         print(f"claimsite: reading {len(files) - known:,} claim files (later runs reuse the cache)",
@@ -210,10 +255,10 @@ def decode_latex(value: str) -> str:
     return cached
 
 
-def bib_files(config: Config) -> list[Path]:
+def bib_files(config: Config, report: Report | None = None) -> list[Path]:
     if not config.sources_dir.is_dir():
         return []
-    return sorted(p for p in config.sources_dir.rglob("*.bib") if not p.is_dir())
+    return [Path(p) for p in walk_files(config.sources_dir, (".bib",), config.root, report)]
 
 
 def _parse_bib(text: str):
@@ -231,6 +276,13 @@ def _parse_bib_file(path: Path, config: Config, report: Report) -> list[Source]:
         report.error(path, problem.line, problem.message, problem.hint)
         return []
     rel = report.rel(path)
+    if "\r" in text:  # old Mac (lone CR) and Windows line ends: lines are counted on LF
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL.search(text)
+    if control:
+        report.error(path, text.count("\n", 0, control.start()) + 1,
+                     f"text holds the control character U+{ord(control.group()):04X}",
+                     "remove it: control characters are not text")
     try:
         library = _parse_bib(text)
     except Exception as exc:  # bibtexparser's splitter can raise on pathological input
@@ -255,6 +307,10 @@ def _parse_bib_file(path: Path, config: Config, report: Report) -> list[Source]:
             report.error(path, line, f"BibTeX key '{key[:60]}' has characters that cannot be used in a link",
                          "use letters, digits and _ : . + - only")
             continue
+        if len(key) > MAX_KEY:
+            report.error(path, line, f"BibTeX key '{key[:40]}…' is {len(key)} characters long; at most {MAX_KEY} "
+                         "can name a page", "use a short key such as author2020word")
+            continue
         fields, field_lines = {}, {}
         for item in block.fields:
             name = item.key.lower()
@@ -270,15 +326,36 @@ def _parse_bib_file(path: Path, config: Config, report: Report) -> list[Source]:
     return entries
 
 
+def page_slug(key: str) -> str:
+    """The page name a BibTeX key gets (claimsite.site.source_slug): characters other than letters,
+    digits, '_' and '-' become '-'."""
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
 def load_sources(config: Config, report: Report, cache: ParseCache | None = None) -> dict[str, Source]:
     sources: dict[str, Source] = {}
-    for path in refuse_odd_names(bib_files(config), report):
+    pages: dict[str, Source] = {}
+    for path in refuse_odd_names(bib_files(config, report), report):
         for source in _cached(cache, str(path), report, lambda: _parse_bib_file(path, config, report)):
             if source.key in sources:
                 first = sources[source.key]
                 report.error(source.path, source.line, f"BibTeX key '{source.key}' is already used in {first.path}:{first.line}",
                              "keys must be unique across all .bib files; reuse the existing entry")
                 continue
+            slug = page_slug(source.key).lower()
+            if slug in RESERVED_SLUGS:
+                report.error(source.path, source.line, f"BibTeX key '{source.key}' would replace the References page",
+                             "choose another key, such as author2020word")
+                continue
+            other = pages.get(slug)
+            if other is not None:
+                how = "differs only in case from" if other.key.lower() == source.key.lower() else \
+                    "would share a page with"
+                report.error(source.path, source.line, f"BibTeX key '{source.key}' {how} '{other.key}' "
+                             f"({other.path}:{other.line})", "keys must differ in letters or digits, not only in "
+                             "case or punctuation; rename one of them")
+                continue
+            pages[slug] = source
             sources[source.key] = source
     return sources
 
@@ -374,7 +451,12 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
     if not config.articles_dir.is_dir():
         return articles
     validator = Validator(ARTICLE_SCHEMA)
-    for path in refuse_odd_names(sorted(p for p in config.articles_dir.iterdir() if p.suffix in CLAIM_SUFFIXES), report):
+    listed = sorted(config.articles_dir.iterdir())
+    for path in listed:
+        if path.suffix.lower() in CLAIM_SUFFIXES and path.suffix not in CLAIM_SUFFIXES:
+            report.error(path, 0, f"'{path.suffix}' is not read: the suffix must be lowercase",
+                         f"rename it to {path.stem}{path.suffix.lower()}")
+    for path in refuse_odd_names([p for p in listed if p.suffix in CLAIM_SUFFIXES], report):
         doc = _cached(cache, str(path), report, lambda: _read_yaml(path, report, config.root))
         errors = []
         if doc is not None and not isinstance(doc, LDict):
@@ -393,11 +475,13 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
         if not snapshot.is_file():
             report.error(path, doc.line_of("snapshot"), f"article text snapshot '{snapshot.name}' not found",
                          "store the article's text beside this file, to check quotes against")
+            unreadable.add(doc["id"])  # one error for the snapshot, not one per quote
         else:
             text, problem = read_text(snapshot, config.root, max_bytes=4 * 1024 * 1024)
             if problem:
                 report.error(snapshot, problem.line, problem.message, problem.hint)
                 text = ""
+                unreadable.add(doc["id"])
         card = doc.get("scorecard") or LDict()
         known = {c.id for c in config.scorecard}
         for key in card:
@@ -412,6 +496,7 @@ def load_articles(config: Config, report: Report, unreadable: set[str] | None = 
             description=doc.get("description", ""), left_out=left_out, snapshot=report.rel(snapshot),
             scorecard={k: dict(v) for k, v in card.items()},
             text=text or "", normalized=normalize(text or ""), path=report.rel(path), line=doc.line,
+            accessed_line=doc.line_of("accessed"),
         )
     return articles
 

@@ -110,7 +110,12 @@ class Claim:
         return self.changelog[-1].date if self.changelog else self.reviewed
 
     def due(self, config: Config) -> dt.date:
-        return self.review_by or (self.reviewed + dt.timedelta(days=config.review_interval_days))
+        if self.review_by:
+            return self.review_by
+        try:
+            return self.reviewed + dt.timedelta(days=config.review_interval_days)
+        except OverflowError:  # reviewed near the end of the calendar (an error reported by check)
+            return dt.date.max
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,7 @@ class Article:
     normalized: str = field(repr=False)
     path: str = ""
     line: int = 1
+    accessed_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,28 @@ def _validate_link(url: str) -> bool:
     return bool(_SAFE_LINK.match(url)) and not re.match(r"^\s*(javascript|vbscript|data|file):", url, re.I)
 
 
+REMOTE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|//|\\\\)")
+
+
+def is_remote(url: str) -> bool:
+    """A URL that leaves the site: any scheme (http:, data:, ...) or a network path (//host)."""
+    return bool(REMOTE.match(url))
+
+
+def _image(self, tokens, idx, options, env):
+    """Images only from the site itself: a remote image would make every reader's browser contact
+    another host. Anything else is shown as its alt text."""
+    token = tokens[idx]
+    if is_remote(token.attrGet("src") or ""):
+        return str(escape(self.renderInlineAsText(token.children or [], options, env)))
+    return self.image(tokens, idx, options, env)
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _validate_link
+    md.add_render_rule("image", _image)
     return md
 
 

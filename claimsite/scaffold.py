@@ -11,6 +11,7 @@ from .config import Config
 from .text import normalize
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_BIBTEX_SPECIAL = re.compile(r"[{}\\\"@]")  # would end the field, or start another
 
 
 def _q(text: str) -> str:
@@ -62,6 +63,8 @@ changelog:  # what readers see as the claim's history; add an entry for every pu
 
 def quote_problem(config: Config, article: str, quote: str) -> str | None:
     """Why ``quote`` cannot be used from ``article``, or None when it is found verbatim."""
+    if not ID_PATTERN.match(article or ""):
+        return f"'{article[:60]}' is not an article id (lowercase letters, digits and hyphens, as in sources/articles/)"
     snapshot = config.articles_dir / f"{article}.txt"
     if not snapshot.is_file():
         return f"no stored text for article '{article}' ({snapshot.name})"
@@ -81,6 +84,9 @@ def write_skeleton(config: Config, claim_id: str, *, topic: str | None, article:
     existing = [p for p in config.claims_dir.rglob(f"{claim_id}.y*ml")] if config.claims_dir.is_dir() else []
     if existing and not force:
         raise ValueError(f"{existing[0].relative_to(config.root)} already exists (use --force to overwrite)")
+    if article and not ID_PATTERN.match(article):
+        raise ValueError(f"'{article[:60]}' is not an article id: use the name of a file in sources/articles/ "
+                         "without .yml (lowercase letters, digits and hyphens)")
     if article and quote:
         problem = quote_problem(config, article, quote)
         if problem:
@@ -100,7 +106,7 @@ def write_source_skeleton(config: Config, *, doi: str | None, pmid: str | None, 
 
     if doi is not None:
         doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi.strip(), flags=re.I)
-        if not DOI_PATTERN.match(doi):
+        if not DOI_PATTERN.match(doi) or _BIBTEX_SPECIAL.search(doi):
             raise ValueError(f"'{doi}' is not a DOI (they look like 10.1000/xyz123)")
         ident, key = f"  doi = {{{doi}}},", "todo-" + re.sub(r"[^a-z0-9]+", "-", doi.lower()).strip("-")[:40]
         kind = "article"
@@ -109,7 +115,7 @@ def write_source_skeleton(config: Config, *, doi: str | None, pmid: str | None, 
             raise ValueError(f"'{pmid}' is not a PMID (digits only, e.g. 12345678)")
         ident, key, kind = f"  pmid = {{{pmid.strip()}}},", f"todo-pmid-{pmid.strip()}", "article"
     else:
-        if not re.match(r"^https?://\S+$", url or ""):
+        if not re.match(r"^https?://\S+$", url or "") or _BIBTEX_SPECIAL.search(url):
             raise ValueError("an agency page needs a full http(s) address")
         ident = f"  url = {{{url}}},\n  urldate = {{{today.isoformat()}}},"
         key, kind = "todo-" + re.sub(r"[^a-z0-9]+", "-", url.lower().split("//", 1)[1])[:40].strip("-"), "misc"

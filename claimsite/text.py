@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"',
                          "‟": '"', "″": '"', "«": '"', "»": '"'})
@@ -11,7 +12,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"'(\[-])")
 
 
 def normalize(text: str) -> str:
-    """Fold typographic quotes to straight ones and runs of white space to one space."""
+    """Fold typographic quotes to straight ones and runs of white space to one space; letters written
+    with combining accents (NFD, as some editors and PDF copies save them) are composed (NFC)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     return " ".join(text.translate(_QUOTES).split())
 
 

@@ -11,6 +11,7 @@ while walking the node tree makes alias bombs impossible (nothing is ever expand
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class YamlProblem:
 
 
 MAX_DEPTH = 64
+# C0 and C1 control characters other than tab and line ends (in YAML, only escapes can write them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _PLAIN_SCALARS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
                   "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
@@ -72,10 +75,20 @@ class _Builder:
     so no alias bomb is ever expanded), unknown tags are refused, depth is bounded.
     """
 
-    def __init__(self, loader):
+    def __init__(self, loader, escapes: bool = True):
         self.loader = loader
         self.seen: set[int] = set()
         self.problems: list[YamlProblem] = []
+        self.escapes = escapes  # the text has backslashes: an escape may spell a control character
+
+    def _text(self, node) -> str:
+        value = node.value
+        if self.escapes and _CONTROL.search(value):
+            char = _CONTROL.search(value).group()
+            self.problems.append(YamlProblem(node.start_mark.line + 1,
+                                             f"text holds the control character U+{ord(char):04X}",
+                                             "remove it: control characters are not text (and break the feed)"))
+        return value
 
     def build(self, node, depth: int = 0):
         if id(node) in self.seen:
@@ -87,7 +100,7 @@ class _Builder:
                                        "claim files need only a few levels"))
         tag = node.tag
         if tag == _STR:
-            return node.value
+            return self._text(node) if self.escapes else node.value
         if tag == _MAP:
             return self._mapping(node, depth)
         if tag == _SEQ:
@@ -158,7 +171,7 @@ def load_yaml(text: str) -> tuple[object, list[YamlProblem]]:
         node = loader.get_single_node()
         if node is None:
             return None, []
-        builder = _Builder(loader)
+        builder = _Builder(loader, "\\" in text)
         data = builder.build(node)
         return data, builder.problems
     except _Refused as refused:

@@ -1,0 +1,138 @@
+"""More of the hostile-input corpus (see test_hostile.py): page collisions, CSS injection, remote images,
+control characters, dates and settings that overflowed, odd file names and line ends. Each case must give
+a clear message naming the file and line, exit 1, no traceback, and leave the previous site untouched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EPOCH, run_cli
+from test_build import tree_digest
+from test_hostile import BIB, CLAIM, built_project, edit, write  # noqa: F401 - built_project is a fixture
+
+ARTICLE = "sources/articles/blog.yml"
+
+
+def bib_entry(key: str, doi_suffix: str) -> str:
+    return (f"\n@article{{{key},\n  author = {{Smith, Ann}},\n  title = {{A study of coffee}},\n"
+            f"  journal = {{Journal of Demo Studies}},\n  year = {{2020}},\n  doi = {{10.1234/{doi_suffix}}},\n"
+            "  verified = {2026-01-15: fixture entry for tests}\n}\n")
+
+
+def append(path: str, text: str):
+    def apply(root: Path):
+        with (root / path).open("a", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    return apply
+
+
+def both(*changes):
+    def apply(root: Path):
+        for change in changes:
+            change(root)
+    return apply
+
+
+def claim_as(name: str):
+    def apply(root: Path):
+        (root / CLAIM).rename(root / "claims" / "effects" / name)
+    return apply
+
+
+def symlinked_folder_outside(root: Path):
+    outside = root.parent / "elsewhere"
+    outside.mkdir()
+    shutil.copy(root / CLAIM, outside / "coffee-wakes-you-up.yaml")
+    (root / CLAIM).unlink()
+    (root / "claims" / "linked").symlink_to(outside, target_is_directory=True)
+
+
+def lone_cr_bib(root: Path):
+    text = (root / BIB).read_text(encoding="utf-8").replace("doi = {10.1234/jds.2020.12}", "doi = {doi:10.1234 jds}")
+    (root / BIB).write_bytes(text.replace("\n", "\r").encode())
+
+
+KEY_300 = "k" * 300
+TWO = bib_entry("smith:2020", "a1") + bib_entry("smith.2020", "a2")  # the second entry starts on line 32
+
+# (case id, change, file named in the message, line or None, words the message contains)
+CASES = [
+    ("bibtex-slug-collision", append(BIB, TWO), BIB, 32, "'smith.2020' would share a page with 'smith:2020'"),
+    ("bibtex-plus-collision", append(BIB, bib_entry("doe2020+coffee", "b1") + bib_entry("doe2020-coffee", "b2")),
+     BIB, 32, "would share a page with 'doe2020+coffee'"),
+    ("bibtex-case-only", append(BIB, bib_entry("Doe2020coffee", "c1")), BIB, 23,
+     "'Doe2020coffee' differs only in case from 'doe2020coffee'"),
+    ("bibtex-key-index", append(BIB, bib_entry("index", "d1")), BIB, 23, "would replace the References page"),
+    ("bibtex-key-300-chars", append(BIB, bib_entry(KEY_300, "e1")), BIB, 23, "is 300 characters long"),
+    ("css-injection-colour", edit("review.yml", 'color: "#1b6e3a"', 'color: "red;} body{display:none} .x{color:red"'),
+     "review.yml", 8, "must be a colour written #rgb or #rrggbb"),
+    ("remote-image", edit(CLAIM, "finding: Caffeine improved", "finding: See ![x](https://tracker.example/p.png). Caffeine improved"),
+     CLAIM, 18, "image from another host: https://tracker.example/p.png"),
+    ("remote-image-network-path", edit(CLAIM, "  - Regular drinkers develop tolerance.", "  - \"![x](//tracker.example/p.png) Regular drinkers\""),
+     CLAIM, 22, "image from another host"),
+    ("control-char-escape", edit(CLAIM, "claim: Coffee makes people more alert within minutes.", 'claim: "Coffee\\x01 makes people alert."'), CLAIM, 2,
+     "control character U+0001"),
+    ("control-char-vertical-tab", edit(CLAIM, "bottom_line: Caffeine increases alertness within an hour in healthy adults.", 'bottom_line: "Caffeine\\v increases alertness."'),
+     CLAIM, 9, "control character U+000B"),
+    ("control-char-nul-escape", edit(CLAIM, "summary: Randomised trials agree.", 'summary: "Randomised\\0 trials agree."'),
+     CLAIM, 12, "control character U+0000"),
+    ("control-char-in-bibtex", edit(BIB, "title = {Caffeine and Alertness", "title = {Caffeine\x0b and Alertness"), BIB, 3,
+     "control character U+000B"),
+    ("control-char-in-config", edit("review.yml", "title: Demo review of coffee claims", 'title: "Demo\\x1b[2J review"'),
+     "review.yml", 1, "control character U+001B"),
+    ("reviewed-end-of-calendar", edit(CLAIM, "reviewed: 2026-01-15\nreview_by: 2099-01-15", "reviewed: 9999-12-31"),
+     CLAIM, 24, "in the future"),
+    ("grace-days-huge", edit("review.yml", "review_interval_days: 365", "review_interval_days: 365\nfuture_date_grace_days: 100000000000"),
+     "review.yml", 4, "'future_date_grace_days' is 100,000,000,000 days"),
+    ("interval-days-huge", edit("review.yml", "review_interval_days: 365", "review_interval_days: 99999999999"),
+     "review.yml", 3, "'review_interval_days' is 99,999,999,999 days"),
+    ("accessed-in-the-future", edit(ARTICLE, "accessed: 2026-01-15", "accessed: 2999-01-15"), ARTICLE, 6,
+     "accessed date 2999-01-15 is in the future"),
+    ("claim-suffix-upper", claim_as("coffee-wakes-you-up.YAML"), "claims/effects/coffee-wakes-you-up.YAML", None,
+     "the suffix must be lowercase"),
+    ("claim-suffix-mixed", claim_as("coffee-wakes-you-up.Yml"), "claims/effects/coffee-wakes-you-up.Yml", None,
+     "the suffix must be lowercase"),
+    ("article-suffix-upper", lambda root: (root / ARTICLE).rename(root / "sources/articles/blog.YML"),
+     "sources/articles/blog.YML", None, "the suffix must be lowercase"),
+    ("symlinked-folder-outside", symlinked_folder_outside, "claims/linked", None, "outside the project"),
+    ("bibtex-lone-cr-line-ends", lone_cr_bib, BIB, 9, "malformed DOI"),
+    ("control-char-file-name", both(lambda root: shutil.copy(root / CLAIM, root / "claims/effects/x\n::error file=a::b.yaml")),
+     "claims/effects/x\\x0a::error file=a::b.yaml", None, "control characters"),
+]
+
+
+def test_corpus_grew():
+    from test_hostile import CASES as FIRST
+
+    assert len(FIRST) + len(CASES) >= 60
+
+
+@pytest.mark.parametrize("name,change,path,line,words", CASES, ids=[c[0] for c in CASES])
+def test_more_hostile_input_is_reported_and_site_untouched(built_project, tmp_path, name, change, path, line, words):
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    before = tree_digest(root / "site")
+    change(root)
+    result = run_cli("build", cwd=root, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH), timeout=60)
+    output = result.stderr + result.stdout
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    where = f"{path}:{line}:" if line else f"{path}"
+    matching = [ln for ln in output.splitlines() if ln.startswith(where) and words in ln]
+    assert matching, f"expected '{where} … {words}' in:\n{output}"
+    assert tree_digest(root / "site") == before
+
+
+def test_unreadable_snapshot_is_one_error_not_one_per_quote(built_project, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(built_project, root, symlinks=True)
+    (root / "sources/articles/blog.txt").write_bytes(b"\xff\xfe not utf-8")
+    result = run_cli("check", cwd=root, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH))
+    assert result.returncode == 1
+    errors = [ln for ln in result.stderr.splitlines() if ": error: " in ln]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith("sources/articles/blog.txt:1: error: file is not valid UTF-8")
