@@ -82,6 +82,14 @@ def build(root: Path | str, site_dir: Path | str | None = None, *, strict: bool 
 
 def _build(root: Path, site_dir, strict: bool, log) -> Path:
     started = time.perf_counter()
+    show_mkdocs_log()
+    cfg_probe = load_mkdocs_config(root)
+    target = Path(site_dir).resolve() if site_dir else Path(cfg_probe.site_dir).resolve()
+    _refuse_output(target, root, load_config(root), cfg_probe)
+    try:
+        _recover(target)  # first: even a build that fails on the review puts a lost previous site back
+    except OSError as exc:
+        raise BuildFailed(f"cannot tidy up after an interrupted build: {_reason(exc)}", target.parent) from exc
     project, report = check(root)
     errors = report.errors(strict=strict)
     if errors:
@@ -92,12 +100,7 @@ def _build(root: Path, site_dir, strict: bool, log) -> Path:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 
-    show_mkdocs_log()
-    cfg_probe = load_mkdocs_config(root)
-    target = Path(site_dir).resolve() if site_dir else Path(cfg_probe.site_dir).resolve()
-    _refuse_output(target, root, project.config, cfg_probe)
     try:
-        _recover(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -263,9 +266,25 @@ def _is_own_output(folder: Path) -> bool:
 
 
 def _remove_own(folder: Path) -> None:
-    """Delete a folder only when the build made it (it holds the marker)."""
-    if folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file():
-        shutil.rmtree(folder, ignore_errors=True)
+    """Delete a folder only when the build made it (it holds the marker). The marker goes last and first
+    says the folder is being removed: a build killed meanwhile leaves a folder the next one still knows
+    as its own, and never mistakes for a complete site."""
+    marker = folder / MARKER
+    if not (folder.is_dir() and not folder.is_symlink() and marker.is_file()):
+        return
+    try:
+        marker.write_text("being removed\n", encoding="utf-8")
+        for entry in os.scandir(folder):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        marker.unlink()
+        folder.rmdir()
+    except OSError:
+        pass  # the next build tries again
 
 
 class _build_lock:
@@ -316,17 +335,27 @@ def glob_escape(name: str) -> str:
     return glob.escape(name)
 
 
+def _complete(folder: Path) -> bool:
+    try:
+        return (folder / MARKER).read_text(encoding="utf-8") == MARKER_TEXT
+    except OSError:
+        return False
+
+
 def _recover(target: Path) -> None:
     """After a build was killed: put a previous site back if there is none, and clear its leftovers."""
     leftovers = _leftovers(target)
     if not target.exists():
-        old = [p for p in leftovers if ".old-" in p.name]
+        old = [p for p in leftovers if ".old-" in p.name and _complete(p)]
         if old:
             newest = max(old, key=lambda p: p.stat().st_mtime)
             newest.rename(target)
             leftovers.remove(newest)
     for folder in leftovers:
         _remove_own(folder)
+    for folder in target.parent.glob(f".{glob_escape(target.name)}.building-*"):
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()  # killed right after it was made, before it was marked
 
 
 def show_mkdocs_log(level: int | None = None) -> None:

@@ -45,7 +45,7 @@ _PMID = re.compile(r"^[1-9]\d{0,8}$")
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if not _HTTP.match(newurl):
-            raise urllib.error.HTTPError(newurl, code, "redirect to a non-http(s) address refused", headers, fp)
+            raise urllib.error.URLError(f"redirect to a non-http(s) address refused: {newurl[:60]}")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -100,7 +100,7 @@ def check_source(source: Source, timeout: float = 20.0) -> list[Finding]:
         targets.append(("url", source.url))
     for field, url in targets:
         status, body = _fetch(url, timeout)
-        if not 200 <= status < 400:
+        if not 200 <= status < 300:  # a redirect seen here was not followed (e.g. to file:)
             reason = f"HTTP {status}" if status else f"no answer ({body.decode(errors='replace')[:80]})"
             findings.append(Finding(source, field, f"{field} {url} does not resolve: {reason}"))
     if doi:
