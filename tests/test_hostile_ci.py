@@ -38,7 +38,7 @@ def _quiet(text: str) -> str:
 def test_a_pickle_in_the_cache_folder_is_never_loaded(mini, tmp_path):
     proof = tmp_path / "code-ran"
     folder = mini / ".claimsite-cache"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     for name in ("claims", "sources", "articles"):
         (folder / f"{name}.pickle").write_bytes(pickle.dumps(("salt", _Plant(proof))))
         (folder / f"{name}.json").write_bytes(pickle.dumps(("salt", _Plant(proof))))
@@ -56,7 +56,7 @@ def test_compiled_templates_are_never_read_from_the_review(mini, tmp_path):
 
     proof = tmp_path / "code-ran"
     folder = mini / ".claimsite-cache" / "jinja"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     keys = FileSystemBytecodeCache(str(folder))
     templates = [p for p in (mini / "templates").rglob("*.html")]
     for template in templates:
@@ -92,7 +92,7 @@ def test_corrupt_or_foreign_cache_is_ignored_silently(mini):
     assert _quiet(warm.stderr) == _quiet(fresh.stderr)
     folder = mini / ".claimsite-cache"
     saved = {p.name: p.read_bytes() for p in folder.glob("*.json")}
-    assert saved.keys() == {"claims.json", "sources.json", "articles.json"}
+    assert saved.keys() >= {"claims.json", "sources.json", "articles.json"}
     replayed = run_cli("check", cwd=mini, env=_env())  # from the cache
     assert _quiet(replayed.stderr) == _quiet(fresh.stderr)
     for name, files in _corrupt_variants(folder):
