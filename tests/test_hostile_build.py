@@ -33,6 +33,14 @@ def built_repo(tmp_path_factory) -> Path:
     return root
 
 
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def line_of(path: str, text: str) -> int:
+    lines = (FIXTURE / path).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
 def review_digest(root: Path) -> dict[str, str]:
     """Every file of the review, the previous site included (the parse cache may change)."""
     return {k: v for k, v in tree_digest(root).items() if not k.startswith(".claimsite-cache/")}
@@ -74,11 +82,11 @@ CASES = [
     ("mkdocs-site-dir-sources", edit("mkdocs.yml", "site_dir: site", "site_dir: sources"), [], "sources",
      "refusing to build"),
     ("mkdocs-syntax-error", edit("mkdocs.yml", "site_name: Demo review", "site_name: [Demo review"), [],
-     "mkdocs.yml:1:", "mkdocs.yml is not usable"),
+     f"mkdocs.yml:{line_of('mkdocs.yml', 'site_name: Demo review')}:", "mkdocs.yml is not usable"),
     ("mkdocs-missing", lambda root: (root / "mkdocs.yml").unlink(), [], "mkdocs.yml", "no mkdocs.yml here"),
-    ("mkdocs-without-plugin", edit("mkdocs.yml", "  - claimsite\n", ""), [], "mkdocs.yml:9:",
+    ("mkdocs-without-plugin", edit("mkdocs.yml", "  - claimsite\n", ""), [], f"mkdocs.yml:{line_of('mkdocs.yml', 'plugins:')}:",
      "claimsite plugin is not enabled"),
-    ("mkdocs-unknown-nav-entry", edit("mkdocs.yml", "claimsite:articles", "claimsite:article"), [], "mkdocs.yml:23:",
+    ("mkdocs-unknown-nav-entry", edit("mkdocs.yml", "claimsite:articles", "claimsite:article"), [], f"mkdocs.yml:{line_of('mkdocs.yml', 'claimsite:articles')}:",
      "unknown navigation entry 'claimsite:article'"),
 ]
 

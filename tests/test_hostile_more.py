@@ -15,6 +15,17 @@ from test_build import tree_digest
 from test_hostile import BIB, CLAIM, built_project, edit, write  # noqa: F401 - built_project is a fixture
 
 ARTICLE = "sources/articles/blog.yml"
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def line_of(path: str, text: str) -> int:
+    """The line of the fixture file where ``text`` first appears (the fixtures grow; lines move)."""
+    lines = (FIXTURE / path).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+def bib_end() -> int:
+    return len((FIXTURE / BIB).read_text(encoding="utf-8").splitlines())
 
 
 def bib_entry(key: str, doi_suffix: str) -> str:
@@ -57,40 +68,45 @@ def lone_cr_bib(root: Path):
 
 
 KEY_300 = "k" * 300
-TWO = bib_entry("smith:2020", "a1") + bib_entry("smith.2020", "a2")  # the second entry starts on line 32
+TWO = bib_entry("smith:2020", "a1") + bib_entry("smith.2020", "a2")
+FIRST_ADDED = bib_end() + 2  # appended entries start after a blank line
+SECOND_ADDED = FIRST_ADDED + bib_entry("x", "y").count("\n")
 
 # (case id, change, file named in the message, line or None, words the message contains)
 CASES = [
-    ("bibtex-slug-collision", append(BIB, TWO), BIB, 32, "'smith.2020' would share a page with 'smith:2020'"),
+    ("bibtex-slug-collision", append(BIB, TWO), BIB, SECOND_ADDED, "'smith.2020' would share a page with 'smith:2020'"),
     ("bibtex-plus-collision", append(BIB, bib_entry("doe2020+coffee", "b1") + bib_entry("doe2020-coffee", "b2")),
-     BIB, 32, "would share a page with 'doe2020+coffee'"),
-    ("bibtex-case-only", append(BIB, bib_entry("Doe2020coffee", "c1")), BIB, 23,
+     BIB, SECOND_ADDED, "would share a page with 'doe2020+coffee'"),
+    ("bibtex-case-only", append(BIB, bib_entry("Doe2020coffee", "c1")), BIB, FIRST_ADDED,
      "'Doe2020coffee' differs only in case from 'doe2020coffee'"),
-    ("bibtex-key-index", append(BIB, bib_entry("index", "d1")), BIB, 23, "would replace the References page"),
-    ("bibtex-key-300-chars", append(BIB, bib_entry(KEY_300, "e1")), BIB, 23, "is 300 characters long"),
+    ("bibtex-key-index", append(BIB, bib_entry("index", "d1")), BIB, FIRST_ADDED, "would replace the References page"),
+    ("bibtex-key-300-chars", append(BIB, bib_entry(KEY_300, "e1")), BIB, FIRST_ADDED, "is 300 characters long"),
     ("css-injection-colour", edit("review.yml", 'color: "#1b6e3a"', 'color: "red;} body{display:none} .x{color:red"'),
-     "review.yml", 8, "must be a colour written #rgb or #rrggbb"),
+     "review.yml", line_of("review.yml", '"#1b6e3a"'), "must be a colour written #rgb or #rrggbb"),
     ("remote-image", edit(CLAIM, "finding: Caffeine improved", "finding: See ![x](https://tracker.example/p.png). Caffeine improved"),
-     CLAIM, 18, "image from another host: https://tracker.example/p.png"),
+     CLAIM, line_of(CLAIM, "finding: Caffeine improved"), "image from another host: https://tracker.example/p.png"),
     ("remote-image-network-path", edit(CLAIM, "  - Regular drinkers develop tolerance.", "  - \"![x](//tracker.example/p.png) Regular drinkers\""),
-     CLAIM, 22, "image from another host"),
-    ("control-char-escape", edit(CLAIM, "claim: Coffee makes people more alert within minutes.", 'claim: "Coffee\\x01 makes people alert."'), CLAIM, 2,
+     CLAIM, line_of(CLAIM, "  - Regular drinkers develop tolerance."), "image from another host"),
+    ("control-char-escape", edit(CLAIM, "claim: Coffee makes people more alert within minutes.", 'claim: "Coffee\\x01 makes people alert."'), CLAIM,
+     line_of(CLAIM, "claim: Coffee makes people"),
      "control character U+0001"),
     ("control-char-vertical-tab", edit(CLAIM, "bottom_line: Caffeine increases alertness within an hour in healthy adults.", 'bottom_line: "Caffeine\\v increases alertness."'),
-     CLAIM, 9, "control character U+000B"),
+     CLAIM, line_of(CLAIM, "bottom_line:"), "control character U+000B"),
     ("control-char-nul-escape", edit(CLAIM, "summary: Randomised trials agree.", 'summary: "Randomised\\0 trials agree."'),
-     CLAIM, 12, "control character U+0000"),
-    ("control-char-in-bibtex", edit(BIB, "title = {Caffeine and Alertness", "title = {Caffeine\x0b and Alertness"), BIB, 3,
+     CLAIM, line_of(CLAIM, "summary: Randomised trials agree."), "control character U+0000"),
+    ("control-char-in-bibtex", edit(BIB, "title = {Caffeine and Alertness", "title = {Caffeine\x0b and Alertness"), BIB,
+     line_of(BIB, "title = {Caffeine and Alertness"),
      "control character U+000B"),
     ("control-char-in-config", edit("review.yml", "title: Demo review of coffee claims", 'title: "Demo\\x1b[2J review"'),
-     "review.yml", 1, "control character U+001B"),
+     "review.yml", line_of("review.yml", "title: Demo review of coffee claims"), "control character U+001B"),
     ("reviewed-end-of-calendar", edit(CLAIM, "reviewed: 2026-01-15\nreview_by: 2099-01-15", "reviewed: 9999-12-31"),
-     CLAIM, 24, "in the future"),
+     CLAIM, line_of(CLAIM, "reviewed: 2026-01-15"), "in the future"),
     ("grace-days-huge", edit("review.yml", "review_interval_days: 365", "review_interval_days: 365\nfuture_date_grace_days: 100000000000"),
-     "review.yml", 4, "'future_date_grace_days' is 100,000,000,000 days"),
+     "review.yml", line_of("review.yml", "review_interval_days: 365") + 1, "'future_date_grace_days' is 100,000,000,000 days"),
     ("interval-days-huge", edit("review.yml", "review_interval_days: 365", "review_interval_days: 99999999999"),
-     "review.yml", 3, "'review_interval_days' is 99,999,999,999 days"),
-    ("accessed-in-the-future", edit(ARTICLE, "accessed: 2026-01-15", "accessed: 2999-01-15"), ARTICLE, 6,
+     "review.yml", line_of("review.yml", "review_interval_days: 365"), "'review_interval_days' is 99,999,999,999 days"),
+    ("accessed-in-the-future", edit(ARTICLE, "accessed: 2026-01-15", "accessed: 2999-01-15"), ARTICLE,
+     line_of(ARTICLE, "accessed: 2026-01-15"),
      "accessed date 2999-01-15 is in the future"),
     ("claim-suffix-upper", claim_as("coffee-wakes-you-up.YAML"), "claims/effects/coffee-wakes-you-up.YAML", None,
      "the suffix must be lowercase"),
@@ -99,7 +115,7 @@ CASES = [
     ("article-suffix-upper", lambda root: (root / ARTICLE).rename(root / "sources/articles/blog.YML"),
      "sources/articles/blog.YML", None, "the suffix must be lowercase"),
     ("symlinked-folder-outside", symlinked_folder_outside, "claims/linked", None, "outside the project"),
-    ("bibtex-lone-cr-line-ends", lone_cr_bib, BIB, 9, "malformed DOI"),
+    ("bibtex-lone-cr-line-ends", lone_cr_bib, BIB, line_of(BIB, "doi = {10.1234/jds.2020.12}"), "malformed DOI"),
     ("control-char-file-name", both(lambda root: shutil.copy(root / CLAIM, root / "claims/effects/x\n::error file=a::b.yaml")),
      "claims/effects/x\\x0a::error file=a::b.yaml", None, "control characters"),
 ]
