@@ -50,6 +50,31 @@ def repo_site(tmp_path_factory) -> Path:
     return out
 
 
+BROWSER_HELP = ("install Chromium (Debian/Ubuntu: apt-get install chromium; Fedora: dnf install chromium) "
+                "or point CLAIMSITE_CHROMIUM at a Chromium or Chrome executable")
+
+
+def find_chromium() -> tuple[str | None, str]:
+    """The Chromium to drive: $CLAIMSITE_CHROMIUM, else `chromium` or `chromium-browser` on PATH.
+
+    Returns (path, "") or (None, why it is missing)."""
+    chosen = os.environ.get("CLAIMSITE_CHROMIUM", "").strip()
+    if chosen:
+        found = shutil.which(chosen)
+        if found:
+            return found, ""
+        return None, f"CLAIMSITE_CHROMIUM={chosen} is not an executable"
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found, ""
+    return None, "no Chromium on PATH (looked for chromium and chromium-browser)"
+
+
+def browser_required() -> bool:
+    return os.environ.get("CLAIMSITE_REQUIRE_BROWSER", "") not in ("", "0")
+
+
 def require_tool(path: str, how: str) -> str:
     if not Path(path).exists():
         pytest.fail(f"{path} is missing: {how}")
