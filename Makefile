@@ -7,12 +7,8 @@ NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: site test check serve bench clean help golden
 
-help:
-	@echo "make site   - install pinned dependencies into .venv/ and build site/"
-	@echo "make test   - the same set-up, then every test"
-	@echo "make check  - validate claims, sources and articles (strict, as CI)"
-	@echo "make serve  - preview with live reload on http://127.0.0.1:8000"
-	@echo "make bench  - build synthetic reviews of 100, 1,000 and 10,000 claims and time them"
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z]+):.*## (.*)/make \1\t- \2/' | expand -t 14
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,23 +19,23 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(NODE_STAMP)
 
-site: $(STAMP)
+site: $(STAMP) ## install pinned dependencies into .venv/ and build site/
 	$(BIN)/python build.py build
 
-check: $(STAMP)
+check: $(STAMP) ## validate claims, sources and articles (strict, as CI)
 	$(BIN)/python build.py check --strict
 
-serve: $(STAMP)
+serve: $(STAMP) ## preview with live reload on http://127.0.0.1:8000
 	$(BIN)/python build.py serve
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) ## the same set-up as site (and npm ci), then every test
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) ## build synthetic reviews of 100, 1,000 and 10,000 claims and time them (~7 min)
 	$(BIN)/python -m benchmarks.run
 
-clean:
-	rm -rf site .pytest_cache
+clean: ## remove site/, the parse cache and test caches
+	rm -rf site .pytest_cache .claimsite-cache
 
-golden: $(STAMP)
+golden: $(STAMP) ## regenerate the golden HTML of the test fixture after an intended change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

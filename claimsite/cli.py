@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import builder
+from . import __version__, builder
 from .config import load_config
-from .diagnostics import ConfigError, ContentError, Diagnostic
+from .diagnostics import ConfigError, ContentError, Diagnostic, use_colour
 from .scaffold import write_skeleton
 
 
@@ -26,6 +26,7 @@ def github_property(text: str) -> str:
 
 
 def _print_diagnostics(items: list[Diagnostic], fmt: str, strict: bool) -> None:
+    colour = use_colour(sys.stderr)
     for item in items:
         if fmt == "github":
             kind = "error" if item.severity == "error" or strict else "warning"
@@ -33,7 +34,7 @@ def _print_diagnostics(items: list[Diagnostic], fmt: str, strict: bool) -> None:
             location = f"file={github_property(item.path)}" + (f",line={item.line}" if item.line else "")
             print(f"::{kind} {location}::{github_data(message)}")
         else:
-            print(item.format(strict=strict), file=sys.stderr)
+            print(item.format(strict=strict, colour=colour), file=sys.stderr)
 
 
 def cmd_check(args) -> int:
@@ -42,9 +43,12 @@ def cmd_check(args) -> int:
     items = report.sorted()
     _print_diagnostics(items, args.format, args.strict)
     errors = report.errors(strict=args.strict)
-    warnings = len(items) - len([d for d in items if d.severity == "error"])
-    summary = (f"checked {len(project.claims)} claims, {len(project.sources)} sources, {len(project.articles)} articles "
-               f"in {time.perf_counter() - started:.2f} s: {len(items) - warnings} error(s), {warnings} warning(s)")
+    # Count what the lines above are labelled: under --strict every warning is printed as an error.
+    warnings = len(items) - len(errors)
+    made = len(errors) - sum(1 for d in items if d.severity == "error")
+    summary = (f"checked {project.claim_file_count} claims, {len(project.sources)} sources, {len(project.articles)} "
+               f"articles in {time.perf_counter() - started:.2f} s: {len(errors)} error(s), {warnings} warning(s)"
+               + (f" ({made} warning(s) counted as errors under --strict)" if made else ""))
     print(summary, file=sys.stderr)
     if not project.config.require_excerpts:
         missing = sum(1 for c in project.claims for e in c.evidence if not e.excerpt)
@@ -132,11 +136,18 @@ def _prompt_missing(args, config) -> None:
 
 
 def cmd_new(args) -> int:
+    from .scaffold import check_new_id
+
     root = Path(args.root).resolve()
     config = load_config(root)
     try:
-        if args.interactive or (sys.stdin.isatty() and not (args.topic and args.article and args.quote)):
+        check_new_id(config, args.id, force=args.force)  # before any question: a bad or taken id says so first
+        missing = [f"--{name}" for name in ("topic", "article", "quote") if not getattr(args, name)]
+        if args.interactive or (missing and sys.stdin.isatty()):
             _prompt_missing(args, config)
+        elif missing:
+            raise ValueError(f"{', '.join(missing)} needed: not on a terminal, so nothing can be asked "
+                             f"(give them as options, or run on a terminal or with --interactive)")
         path = write_skeleton(config, args.id, topic=args.topic, article=args.article, quote=args.quote,
                               claim=args.claim, force=args.force, today=dt.date.today())
     except ValueError as exc:
@@ -203,23 +214,33 @@ def cmd_schema(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    root_help = "folder holding review.yml and mkdocs.yml (default: the current folder)"
+    common = argparse.ArgumentParser(add_help=False)  # --root is accepted after the subcommand too
+    common.add_argument("--root", default=argparse.SUPPRESS, help=root_help)
     p = argparse.ArgumentParser(prog="build.py", description="Check and build an evidence-review site.")
-    p.add_argument("--root", default=".", help="folder holding review.yml and mkdocs.yml (default: .)")
-    sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check", help="validate claims, sources and articles; exit 1 on errors")
+    p.add_argument("--root", default=".", help=root_help)
+    p.add_argument("--version", action="version", version=f"claimsite {__version__}",
+                   help="print the version of claimsite and exit")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, parents=[common])
+
+    c = command("check", "validate claims, sources and articles; exit 1 on errors")
     c.add_argument("--strict", action="store_true", help="treat warnings as errors (as CI does)")
     c.add_argument("--format", choices=["text", "github"], default="text",
-                   help="github: print GitHub Actions annotations")
+                   help="text (default): path:line: message lines; github: GitHub Actions annotations")
     c.set_defaults(func=cmd_check)
-    b = sub.add_parser("build", help="check, then build the site atomically")
+    b = command("build", "check, then build the site atomically")
     b.add_argument("--strict", action="store_true", help="fail on warnings")
     b.add_argument("--site-dir", default=None, help="output folder (default: site_dir of mkdocs.yml)")
     b.set_defaults(func=cmd_build)
-    s = sub.add_parser("serve", help="preview with live reload")
-    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s = command("serve", "preview with live reload; errors show in the browser until fixed")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                   help="address to serve on (default: 127.0.0.1:8000)")
     s.add_argument("--full", action="store_true", help="rebuild every page on every save (slower in large reviews)")
     s.set_defaults(func=cmd_serve)
-    n = sub.add_parser("new", help="write a claim skeleton to fill in")
+    n = command("new", "write a claim skeleton to fill in")
     n.add_argument("id", help="the claim id: lowercase words joined by hyphens")
     n.add_argument("--topic", help="topic id from review.yml")
     n.add_argument("--article", help="id of the reviewed article the claim comes from")
@@ -229,22 +250,24 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--interactive", action="store_true",
                    help="ask for whatever is missing (the default on a terminal)")
     n.set_defaults(func=cmd_new)
-    so = sub.add_parser("source", help="start a BibTeX entry from a DOI, PMID or agency URL (offline skeleton)")
+    so = command("source", "start a BibTeX entry from a DOI, PMID or agency URL (offline skeleton)")
     group = so.add_mutually_exclusive_group(required=True)
-    group.add_argument("--doi")
-    group.add_argument("--pmid")
+    group.add_argument("--doi", help="a DOI, e.g. 10.1000/xyz123 (https://doi.org/ and doi: prefixes are removed)")
+    group.add_argument("--pmid", help="a PubMed id: digits only, e.g. 12345678")
     group.add_argument("--url", help="an agency or regulator page")
-    so.add_argument("--file", default="new-sources.bib", help="file in sources/ to append to")
+    so.add_argument("--file", default="new-sources.bib", help="file in sources/ to append to (default: new-sources.bib)")
     so.set_defaults(func=cmd_source)
-    li = sub.add_parser("links", help="resolve every DOI, PMID and URL, and look for retractions (needs network)")
-    li.add_argument("--format", choices=["text", "github"], default="text")
-    li.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for each address (default 20)")
-    li.add_argument("--deadline", type=float, default=600.0,
-                    help="seconds for the whole check; what is left is named, and the exit status is 2 (default 600)")
+    li = command("links", "resolve every DOI, PMID and URL, and look for retractions (needs network)")
+    li.add_argument("--format", choices=["text", "github"], default="text",
+                    help="text (default): path:line: message lines; github: GitHub Actions annotations")
+    li.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                    help="seconds to wait for each address (default: 20)")
+    li.add_argument("--deadline", type=float, default=600.0, metavar="SECONDS",
+                    help="seconds for the whole check; what is left is named, and the exit status is 2 (default: 600)")
     li.add_argument("--fail", action="store_true", help="exit 1 when a problem is found")
     li.set_defaults(func=cmd_links)
-    sc = sub.add_parser("schema", help="write the claim JSON Schema (for editors)")
-    sc.add_argument("--output", default="-", help="file to write, or - for standard output")
+    sc = command("schema", "write the claim JSON Schema (for editors)")
+    sc.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     sc.set_defaults(func=cmd_schema)
     return p
 

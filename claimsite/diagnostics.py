@@ -25,6 +25,7 @@ def printable_path(text: str) -> str:
 def has_control(text: str) -> bool:
     return _NAME_CONTROL.search(text) is not None
 
+_HINT_COLOUR = "\033[36mhint\033[0m"
 WARNING = "warning"
 
 
@@ -39,13 +40,24 @@ class Diagnostic:
     severity: str = ERROR
     code: str = ""
 
-    def format(self, *, strict: bool = False) -> str:
+    def format(self, *, strict: bool = False, colour: bool = False) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         label = "error" if (self.severity == ERROR or strict) else "warning"
+        if colour:
+            where = f"\033[1m{where}\033[0m"
+            label = f"\033[1;31m{label}\033[0m" if label == "error" else f"\033[1;33m{label}\033[0m"
         text = f"{where}: {label}: {self.message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    {_HINT_COLOUR if colour else 'hint'}: {self.hint}"
         return text
+
+
+def use_colour(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 @dataclass

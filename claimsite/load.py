@@ -210,9 +210,10 @@ def refuse_odd_names(paths, report: Report) -> list:
     return kept
 
 
-def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None) -> list[Claim]:
+def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None,
+                files: list[str] | None = None) -> list[Claim]:
     claims = []
-    files = refuse_odd_names(claim_files(config, report), report)
+    files = refuse_odd_names(claim_files(config, report) if files is None else files, report)
     known = len(cache.entries) if cache is not None else 0
     if len(files) - known >= 2000:  # a long first read: say so (on standard error), later runs use the cache
         print(f"claimsite: reading {len(files) - known:,} claim files (later runs reuse the cache)",
@@ -672,7 +673,8 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
     source_cache = ParseCache(config.root, "sources", salt, use_cache)
     unreadable: set[str] = set()
     article_cache = ParseCache(config.root, "articles", salt, use_cache)
-    claims = sorted(load_claims(config, report, validator, claim_cache), key=lambda c: c.id)
+    files = claim_files(config, report)
+    claims = sorted(load_claims(config, report, validator, claim_cache, files), key=lambda c: c.id)
     sources = load_sources(config, report, source_cache)
     articles = load_articles(config, report, unreadable, article_cache)
     passage_cache = ParseCache(config.root, "passages", salt, use_cache)
@@ -688,4 +690,5 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
         unreadable=unreadable,
         passages=passages,
         glossary=load_glossary(config, report),
+        claim_file_count=len(files),
     )

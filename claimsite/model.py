@@ -240,6 +240,7 @@ class Project:
     unreadable: set[str] = field(default_factory=set)  # ids (file stems) of files that failed to load
     passages: dict[str, Passage] = field(default_factory=dict)  # stored source text, by BibTeX key
     glossary: tuple[Term, ...] = ()
+    claim_file_count: int = 0  # every claim file, valid or not (the check summary counts them all)
 
     def claims_by_id(self) -> dict[str, Claim]:
         cached = self.__dict__.get("_by_id")

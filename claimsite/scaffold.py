@@ -61,36 +61,53 @@ changelog:  # what readers see as the claim's history; add an entry for every pu
 """
 
 
+def known_articles(config: Config) -> list[str]:
+    if not config.articles_dir.is_dir():
+        return []
+    return sorted(p.stem for p in config.articles_dir.iterdir() if p.suffix in (".yml", ".yaml"))
+
+
 def quote_problem(config: Config, article: str, quote: str) -> str | None:
     """Why ``quote`` cannot be used from ``article``, or None when it is found verbatim."""
     if not ID_PATTERN.match(article or ""):
         return f"'{article[:60]}' is not an article id (lowercase letters, digits and hyphens, as in sources/articles/)"
+    known = known_articles(config)
+    if article not in known:
+        where = config.articles_dir.relative_to(config.root).as_posix()
+        return (f"unknown article '{article}': the reviewed articles are {', '.join(known) or 'none yet'} "
+                f"(each is {where}/<id>.yml, with its text in <id>.txt)")
     snapshot = config.articles_dir / f"{article}.txt"
     if not snapshot.is_file():
-        return f"no stored text for article '{article}' ({snapshot.name})"
+        return f"article '{article}' has no stored text to check quotes against ({snapshot.name})"
     if normalize(quote) not in normalize(snapshot.read_text(encoding="utf-8", errors="replace")):
         return f"not found verbatim in {article}: copy the words exactly"
     return None
 
 
-def write_skeleton(config: Config, claim_id: str, *, topic: str | None, article: str | None, quote: str | None,
-                   claim: str | None, force: bool, today: dt.date) -> Path:
+def check_new_id(config: Config, claim_id: str, *, force: bool) -> None:
+    """Raise ValueError when ``claim_id`` cannot be used for a new claim."""
     if not ID_PATTERN.match(claim_id) or len(claim_id) > 80:
         raise ValueError(f"'{claim_id}' is not a valid id: use lowercase letters, digits and single hyphens")
+    existing = [p for p in config.claims_dir.rglob(f"{claim_id}.y*ml")] if config.claims_dir.is_dir() else []
+    if existing and not force:
+        raise ValueError(f"{existing[0].relative_to(config.root).as_posix()} already exists: edit it, choose another "
+                         "id, or use --force to overwrite it")
+
+
+def write_skeleton(config: Config, claim_id: str, *, topic: str | None, article: str | None, quote: str | None,
+                   claim: str | None, force: bool, today: dt.date) -> Path:
+    check_new_id(config, claim_id, force=force)
     topics = [t.id for t in config.topics]
     topic = topic or topics[0]
     if topic not in topics:
         raise ValueError(f"unknown topic '{topic}'; topics: {', '.join(topics)}")
-    existing = [p for p in config.claims_dir.rglob(f"{claim_id}.y*ml")] if config.claims_dir.is_dir() else []
-    if existing and not force:
-        raise ValueError(f"{existing[0].relative_to(config.root)} already exists (use --force to overwrite)")
     if article and not ID_PATTERN.match(article):
         raise ValueError(f"'{article[:60]}' is not an article id: use the name of a file in sources/articles/ "
                          "without .yml (lowercase letters, digits and hyphens)")
     if article and quote:
         problem = quote_problem(config, article, quote)
         if problem:
-            raise ValueError(f"quote {problem}")
+            raise ValueError(f"quote {problem}" if problem.startswith("not found") else problem)
     path = config.claims_dir / topic / f"{claim_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(skeleton(config, claim_id, topic=topic, article=article or "TODO-article-id",
