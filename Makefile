@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: site test check serve bench clean help golden
+.PHONY: site test check serve bench clean help golden reference
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z]+):.*## (.*)/make \1\t- \2/' | expand -t 14
@@ -39,3 +39,6 @@ clean: ## remove site/, the parse cache and test caches
 
 golden: $(STAMP) ## regenerate the golden HTML of the test fixture after an intended change
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+reference: $(STAMP) ## regenerate content/format.md and schema/claim.schema.json from the claim schema
+	$(BIN)/python build.py reference

@@ -213,6 +213,18 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_reference(args) -> int:
+    from .reference import REFERENCE_PATH, SCHEMA_COPY, write_generated
+
+    root = Path(args.root).resolve()
+    written = write_generated(load_config(root))
+    for path in written:
+        print(f"wrote {path.relative_to(root).as_posix()}", file=sys.stderr)
+    if not written:
+        print(f"{REFERENCE_PATH} and {SCHEMA_COPY} are up to date", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root_help = "folder holding review.yml and mkdocs.yml (default: the current folder)"
     common = argparse.ArgumentParser(add_help=False)  # --root is accepted after the subcommand too
@@ -266,6 +278,9 @@ def parser() -> argparse.ArgumentParser:
                     help="seconds for the whole check; what is left is named, and the exit status is 2 (default: 600)")
     li.add_argument("--fail", action="store_true", help="exit 1 when a problem is found")
     li.set_defaults(func=cmd_links)
+    rf = command("reference", "regenerate the claim-format reference (content/format.md) and the editors' "
+                 "schema (schema/claim.schema.json) from the claim schema and review.yml")
+    rf.set_defaults(func=cmd_reference)
     sc = command("schema", "write the claim JSON Schema (for editors)")
     sc.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
     sc.set_defaults(func=cmd_schema)

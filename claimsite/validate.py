@@ -421,7 +421,17 @@ def check_schema_copy(project: Project, report: Report) -> None:
         current = None
     if current != claim_schema(project.config.enums()):
         report.warning(path, 0, "the claim schema for editors is out of date with review.yml",
-                       f"run `python build.py schema --output {SCHEMA_COPY}`")
+                       "run `python build.py reference` (or `make reference`)")
+
+
+def check_reference(project: Project, report: Report) -> None:
+    """The generated claim-format reference must match the schema and the configuration."""
+    from .reference import REFERENCE_PATH, reference_problem
+
+    problem = reference_problem(project.config)
+    if problem:
+        report.warning(project.config.root / REFERENCE_PATH, 0, problem,
+                       "run `python build.py reference` (or `make reference`) and commit the result")
 
 
 def check_key_messages(project: Project, report: Report) -> None:
@@ -467,6 +477,7 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
     _check_accessed(project, report, today)
     check_coverage(project, report, indexes)
     check_schema_copy(project, report)
+    check_reference(project, report)
     _check_duplicate_identifiers(project, report)
     check_key_messages(project, report)
     if git:
