@@ -47,6 +47,9 @@ EXAMPLES = {
     "reviewed": "2026-11-21",
     "review_by": "2027-05-01",
     "reviewers[]": "A. Reviewer",
+    "changelog[].date": "2026-11-21",
+    "changelog[].change": "Certainty lowered from low to very low: the only trial was in 26 daily users.",
+    "changelog[].conclusion_changed": True,
 }
 
 ARTICLE_EXAMPLES = {
@@ -260,6 +263,10 @@ caveats:
 safety:
   - {{level: {level}, text: "Talk to a doctor about sleep problems that last."}}
 reviewed: 2026-11-21
+changelog:
+  - date: 2026-11-21
+    change: "First published."
+    conclusion_changed: false
 ```
 (An illustration of the format: the article, the source and the finding are made up.)"""
 

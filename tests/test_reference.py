@@ -44,6 +44,17 @@ def test_every_field_type_and_configured_value_is_listed():
     assert reference.MARKER in page
 
 
+def test_the_example_claim_is_valid():
+    from claimsite.yamlio import load_yaml
+
+    config = load_config(REPO)
+    example = reference._example_claim(config).split("```yaml\n", 1)[1].split("```", 1)[0]
+    doc, problems = load_yaml(example)
+    assert problems == []
+    errors = schema.validator_for(config.enums()).validate(doc)
+    assert errors == [], f"update the example claim in claimsite/reference.py (_example_claim): {errors}"
+
+
 def test_a_field_added_to_the_schema_appears_in_the_reference(monkeypatch):
     raw = copy.deepcopy(schema._raw_schema())
     raw["properties"]["evidence"]["items"]["properties"]["excerpt"] = {
