@@ -18,8 +18,8 @@ from pathlib import Path
 from .cache import ParseCache, engine_salt
 from .config import Config
 from .diagnostics import CONTROL, Report, has_control
-from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, Passage, Project,
-                    Quote, Rationale, Source, Term)
+from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, PartialClaim,
+                    Passage, Project, Quote, Rationale, Source, Term, UnparsedClaim)
 from .schema import Validator, validator_for
 from .text import normalize
 from .yamlio import LDict, LList, load_yaml, read_text
@@ -123,8 +123,9 @@ def walk_files(top: Path, suffixes: tuple[str, ...], root: Path, report: Report 
 
 def _build_claim(doc: LDict, rel: str) -> Claim:
     quotes = tuple(
-        Quote(q["article"], q["quote"], q.get("section"), doc["claimed_in"].line_of(i), normalize(q["quote"]))
-        for i, q in enumerate(doc["claimed_in"])
+        Quote(q["article"], q["quote"], q.get("section"), q.line_of("quote"), normalize(q["quote"]),
+              q.line_of("article"), tuple(q.get("overlaps") or ()))
+        for q in doc["claimed_in"]
     )
     evidence_list = doc["evidence"]
     evidence = tuple(
@@ -157,24 +158,105 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
     )
 
 
-def _parse_claim_file(path: Path, config: Config, report: Report, validator: Validator) -> Claim | None:
+PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|(?i:lorem ipsum)")
+
+
+def placeholder(value) -> str | None:
+    """The placeholder word in ``value`` (TODO, TBD, FIXME, XXX, lorem ipsum), or None."""
+    if not isinstance(value, str):
+        return None
+    match = PLACEHOLDER.search(value)
+    return match.group(0) if match else None
+
+
+def _scalars(node, path: str = ""):
+    """(field path, line, value) of every scalar in a parsed document."""
+    if isinstance(node, LDict):
+        for key, value in node.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if isinstance(value, (LDict, LList)):
+                yield from _scalars(value, sub)
+            else:
+                yield sub, node.line_of(key), value
+    elif isinstance(node, LList):
+        for index, value in enumerate(node):
+            sub = f"{path}[{index + 1}]"
+            if isinstance(value, (LDict, LList)):
+                yield from _scalars(value, sub)
+            else:
+                yield sub, node.line_of(index), value
+
+
+def _report_placeholders(doc, path: Path, report: Report, skip_lines: set[int]) -> None:
+    """Every field still holding placeholder text, all at once (a line with a schema error already has its
+    message: `verdict: TODO` is reported once, as a value that is not allowed)."""
+    for name, line, value in _scalars(doc):
+        word = placeholder(value)
+        if word and line not in skip_lines:
+            report.error(path, line, f"'{name}' still contains {word}",
+                         "fill it in: nothing unfinished is checked as done or published")
+
+
+def _partial_claim(doc: LDict, rel: str, bad: set[int]) -> PartialClaim:
+    """The references of a claim with schema errors, from the fields that are valid."""
+
+    def ok(node, key, kind=str):
+        return isinstance(node, LDict) and isinstance(node.get(key), kind) and node.line_of(key) not in bad
+
+    quotes = []
+    if isinstance(doc.get("claimed_in"), LList):
+        for q in doc["claimed_in"]:
+            if ok(q, "article") and ok(q, "quote"):
+                quotes.append(Quote(q["article"], q["quote"], None, q.line_of("quote"), normalize(q["quote"]),
+                                    q.line_of("article"), tuple(o for o in (q.get("overlaps") or ()) if isinstance(o, str))
+                                    if isinstance(q.get("overlaps"), list) else ()))
+    sources = []
+    if isinstance(doc.get("evidence"), LList):
+        sources = [(e["source"], e.line_of("source")) for e in doc["evidence"] if ok(e, "source")]
+    notices = []
+    safety = doc.get("safety")
+    if isinstance(safety, LList):
+        notices = [(s, safety.line_of(i)) for i, s in enumerate(safety)
+                   if isinstance(s, str) and safety.line_of(i) not in bad]
+    reviewed = _date(doc["reviewed"]) if ok(doc, "reviewed") else None
+    return PartialClaim(rel, doc["id"] if ok(doc, "id") else None, tuple(quotes), tuple(sources), tuple(notices),
+                        reviewed, doc.line_of("reviewed"))
+
+
+_SOURCE_LINE = re.compile(r"^\s*(?:-\s+)?source\s*:\s*[\"']?([A-Za-z0-9_:.+\-]+)", re.M)
+_ARTICLE_LINE = re.compile(r"^\s*(?:-\s+)?article\s*:\s*[\"']?([a-z0-9-]+)", re.M)
+
+
+def _unparsed_claim(path: Path, config: Config, report: Report) -> UnparsedClaim:
+    text, problem = read_text(path, config.root)
+    text = "" if problem or text is None else text
+    return UnparsedClaim(report.rel(path), tuple(dict.fromkeys(_SOURCE_LINE.findall(text))),
+                         tuple(dict.fromkeys(_ARTICLE_LINE.findall(text))))
+
+
+def _parse_claim_file(path: Path, config: Config, report: Report, validator: Validator):
+    """A Claim; a PartialClaim when the file has schema errors; an UnparsedClaim when it is not YAML."""
     doc = _read_yaml(path, report, config.root)
     if doc is None:
-        return None
+        return _unparsed_claim(path, config, report)
     if not isinstance(doc, LDict):
         report.error(path, getattr(doc, "line", 1) or 1, "a claim file must be a mapping of fields (key: value)",
                      "start from `python build.py new <id>`")
-        return None
+        return _unparsed_claim(path, config, report)
     errors = validator.validate(doc, doc.line)
     if isinstance(doc.get("id"), str) and doc["id"] != path.stem:
         errors.append((doc.line_of("id"), "id", f"id '{doc['id'][:80]}' does not match the file name '{path.name}'",
                        f"rename the file to {doc['id'][:80]}.yaml or set id: {path.stem}"))
-    if errors:
-        _report_schema(path, errors, report)
-        return None
-    claim = _build_claim(doc, report.rel(path))
-    from .validate import check_claim_alone
+    bad = {line for line, *_ in errors}
+    _report_schema(path, errors, report)
+    _report_placeholders(doc, path, report, bad)
+    from .validate import check_claim_alone, check_quote_lengths
 
+    if errors:
+        partial = _partial_claim(doc, report.rel(path), bad)
+        check_quote_lengths(partial, report)
+        return partial
+    claim = _build_claim(doc, report.rel(path))
     check_claim_alone(claim, config, report)
     return claim
 
@@ -222,7 +304,7 @@ def load_claims(config: Config, report: Report, validator: Validator, cache: Par
         claim = _cached(cache, path, report, lambda: _parse_claim_file(Path(path), config, report, validator))
         if claim is not None:
             claims.append(claim)
-    return claims
+    return claims  # Claim, PartialClaim and UnparsedClaim records: load_project sorts them apart
 
 
 # --- sources (BibTeX) ---------------------------------------------------------------------------
@@ -407,11 +489,14 @@ def _check_source(source: Source, path: Path, report: Report) -> None:
         report.error(path, line, f"source '{source.key}' does not say how it was verified",
                      "add verified = {YYYY-MM-DD: where the record was seen, e.g. PubMed record PMID ...}, "
                      "or a line 'verified: ...' in its note (Zotero: the Extra field)")
-    for name, value in source.fields.items():
-        if "TODO" in value:
-            report.error(path, source.field_lines.get(name, line), f"source '{source.key}': '{name}' still says TODO",
+    if source.key.lower().startswith("todo"):
+        report.error(path, line, f"source key '{source.key}' is a placeholder",
+                     "rename it <firstauthor><year><firstword>, e.g. grundmann2017kratom, and cite that key")
+    for name, value in source.fields.items():  # every unfinished field at once
+        word = placeholder(value)
+        if word:
+            report.error(path, source.field_lines.get(name, line), f"source '{source.key}': '{name}' still says {word}",
                          "fill it in from the record you looked up")
-            break
 
 
 # --- articles and notices -----------------------------------------------------------------------
@@ -674,7 +759,10 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
     unreadable: set[str] = set()
     article_cache = ParseCache(config.root, "articles", salt, use_cache)
     files = claim_files(config, report)
-    claims = sorted(load_claims(config, report, validator, claim_cache, files), key=lambda c: c.id)
+    loaded = load_claims(config, report, validator, claim_cache, files)
+    claims = sorted((c for c in loaded if isinstance(c, Claim)), key=lambda c: c.id)
+    partial = [c for c in loaded if isinstance(c, PartialClaim)]
+    unparsed = [c for c in loaded if isinstance(c, UnparsedClaim)]
     sources = load_sources(config, report, source_cache)
     articles = load_articles(config, report, unreadable, article_cache)
     passage_cache = ParseCache(config.root, "passages", salt, use_cache)
@@ -691,4 +779,6 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
         passages=passages,
         glossary=load_glossary(config, report),
         claim_file_count=len(files),
+        partial_claims=partial,
+        unparsed_claims=unparsed,
     )

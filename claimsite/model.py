@@ -17,8 +17,10 @@ class Quote:
     article: str
     quote: str
     section: str | None
-    line: int = field(default=0, compare=False)
+    line: int = field(default=0, compare=False)  # the line of `quote:`
     normalized: str = field(default="", compare=False, repr=False)  # the quote as matched against the article
+    article_line: int = field(default=0, compare=False)  # the line of `article:`
+    overlaps: tuple[str, ...] = field(default=(), compare=False)  # claims allowed to quote the same words
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,34 @@ class Claim:
             return self.reviewed + dt.timedelta(days=config.review_interval_days)
         except OverflowError:  # reviewed near the end of the calendar (an error reported by check)
             return dt.date.max
+
+
+@dataclass(frozen=True)
+class PartialClaim:
+    """What could be read of a claim file with schema errors: its references and the fields that are
+    valid are still checked (so one run reports every problem), but it is never published."""
+
+    path: str
+    id: str | None
+    claimed_in: tuple[Quote, ...] = ()
+    sources: tuple[tuple[str, int], ...] = ()  # (BibTeX key, line) of evidence entries
+    notices: tuple[tuple[str, int], ...] = ()  # (shared notice id, line) of safety entries
+    reviewed: dt.date | None = None
+    reviewed_line: int = 0
+
+    @property
+    def first_published(self) -> dt.date:
+        return dt.date.max  # being written: newer than any published claim
+
+
+@dataclass(frozen=True)
+class UnparsedClaim:
+    """A claim file that could not be read as YAML at all. Its references are guessed from the text only
+    to avoid follow-on warnings (a source 'not cited', an article sentence 'not reviewed')."""
+
+    path: str
+    sources: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +271,8 @@ class Project:
     passages: dict[str, Passage] = field(default_factory=dict)  # stored source text, by BibTeX key
     glossary: tuple[Term, ...] = ()
     claim_file_count: int = 0  # every claim file, valid or not (the check summary counts them all)
+    partial_claims: list[PartialClaim] = field(default_factory=list)
+    unparsed_claims: list[UnparsedClaim] = field(default_factory=list)
 
     def claims_by_id(self) -> dict[str, Claim]:
         cached = self.__dict__.get("_by_id")

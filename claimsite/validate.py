@@ -47,41 +47,87 @@ def _closest_in(needle: str, haystack: str) -> str:
     matcher = difflib.SequenceMatcher(None, haystack, needle, autojunk=False)
     match = matcher.find_longest_match(0, len(haystack), 0, len(needle))
     start = max(0, match.a - match.b)
-    return haystack[start:start + len(needle)]
+    end = start + len(needle)
+    while end < len(haystack) and haystack[end].isalnum():  # end on a whole word
+        end += 1
+    return haystack[start:end]
+
+
+def check_quote(path: str, quote, project: Project, report: Report, indexes: dict[str, TextIndex],
+                intended: dict[str, set[str]] | None = None) -> None:
+    """The quote's article exists and the quote is found in it verbatim (reported on the quote's line)."""
+    from .load import placeholder
+
+    if placeholder(quote.article):
+        return  # reported as unfinished
+    article = project.articles.get(quote.article)
+    if quote.article in project.unreadable and (article is None or not article.normalized):
+        return  # the article file's (or its snapshot's) own errors are reported
+    if article is None:
+        known = ", ".join(sorted(project.articles)) or "none"
+        report.error(path, quote.article_line or quote.line, f"unknown article '{quote.article}'",
+                     f"reviewed articles: {known} (add sources/articles/{quote.article}.yml to review a new one)")
+        return
+    if placeholder(quote.quote):
+        return
+    index = indexes.get(article.id) or indexes.setdefault(article.id, TextIndex(article.normalized))
+    if (quote.normalized or normalize(quote.quote)) not in index:
+        wanted = normalize(quote.quote)
+        near = _closest(wanted, article.normalized)
+        report.error(path, quote.line, f"quote not found verbatim in article '{quote.article}' ({article.snapshot})",
+                     f"closest text in the article: \"{near[:120]}\"" if near else "copy the words exactly")
+        if near and intended is not None and difflib.SequenceMatcher(None, near, wanted).ratio() >= 0.6:
+            # the passage the quote was meant to be is not reported again as 'sentence not reviewed'
+            intended.setdefault(article.id, set()).add(near)
+
+
+def check_source_ref(path: str, key: str, line: int, project: Project, report: Report) -> None:
+    from .load import placeholder
+
+    if key not in project.sources and not placeholder(key):
+        close = difflib.get_close_matches(key, list(project.sources), n=1)
+        report.error(path, line, f"unknown source '{key}'",
+                     f"did you mean '{close[0]}'?" if close else "add the BibTeX entry to a file in sources/")
+
+
+def check_notice_ref(path: str, notice: str, line: int, project: Project, report: Report) -> None:
+    from .load import placeholder
+
+    notices = project.notices
+    if notice not in notices and not placeholder(notice):
+        close = difflib.get_close_matches(notice, list(notices), n=1)
+        report.error(path, line, f"unknown safety notice '{notice}'",
+                     f"did you mean '{close[0]}'?" if close else f"defined notices: {', '.join(sorted(notices)) or 'none'}")
+
+
+def check_partial(claim, project: Project, report: Report, today: dt.date, indexes: dict[str, TextIndex],
+                  intended: dict[str, set[str]]) -> None:
+    """A claim with schema errors: its references that parsed are checked all the same."""
+    for quote in claim.claimed_in:
+        check_quote(claim.path, quote, project, report, indexes, intended)
+    for key, line in claim.sources:
+        check_source_ref(claim.path, key, line, project, report)
+    for notice, line in claim.notices:
+        check_notice_ref(claim.path, notice, line, project, report)
+    if claim.reviewed and claim.reviewed > today + dt.timedelta(days=project.config.future_date_grace_days):
+        report.error(claim.path, claim.reviewed_line, f"review date {claim.reviewed} is in the future",
+                     "use the date the review was done")
 
 
 def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
-                indexes: dict[str, TextIndex] | None = None) -> None:
+                indexes: dict[str, TextIndex] | None = None, intended: dict[str, set[str]] | None = None) -> None:
     config = project.config
     indexes = indexes if indexes is not None else {}
     path = claim.path
     for quote in claim.claimed_in:
-        article = project.articles.get(quote.article)
-        if quote.article in project.unreadable and (article is None or not article.normalized):
-            continue  # the article file's (or its snapshot's) own errors are reported
-        if article is None:
-            known = ", ".join(sorted(project.articles)) or "none"
-            report.error(path, quote.line, f"unknown article '{quote.article}'",
-                         f"reviewed articles: {known} (add sources/articles/{quote.article}.yml to review a new one)")
-            continue
-        index = indexes.get(article.id) or indexes.setdefault(article.id, TextIndex(article.normalized))
-        if (quote.normalized or normalize(quote.quote)) not in index:
-            near = _closest(normalize(quote.quote), article.normalized)
-            report.error(path, quote.line, f"quote not found verbatim in article '{quote.article}' ({article.snapshot})",
-                         f"closest text in the article: \"{near[:120]}\"" if near else "copy the words exactly")
+        check_quote(path, quote, project, report, indexes, intended)
     for item in claim.evidence:
-        if item.source not in project.sources:
-            close = difflib.get_close_matches(item.source, list(project.sources), n=1)
-            report.error(path, item.source_line, f"unknown source '{item.source}'",
-                         f"did you mean '{close[0]}'?" if close else "add the BibTeX entry to a file in sources/")
+        check_source_ref(path, item.source, item.source_line, project, report)
     notices = project.notices
     items = claim.lines.get("safety_items", [])
     for index, notice in enumerate(claim.safety):
-        if isinstance(notice, str) and notice not in notices:
-            line = items[index] if index < len(items) else claim.line("safety")
-            close = difflib.get_close_matches(notice, list(notices), n=1)
-            report.error(path, line, f"unknown safety notice '{notice}'",
-                         f"did you mean '{close[0]}'?" if close else f"defined notices: {', '.join(sorted(notices)) or 'none'}")
+        if isinstance(notice, str):
+            check_notice_ref(path, notice, items[index] if index < len(items) else claim.line("safety"), project, report)
     if claim.topic in config.safety_required_topics and not claim.safety:
         report.error(path, claim.line("safety"), f"a claim in topic '{claim.topic}' needs at least one safety notice",
                      f"add a notice id ({', '.join(sorted(notices)[:4])}, ...) or an inline notice with a level")
@@ -91,7 +137,7 @@ def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
 def check_claim_alone(claim: Claim, config, report: Report) -> None:
     """The checks that need nothing but the claim and the configuration. They run when the file is
     parsed, so their results are cached with it (see load.py); cross-file checks run in validate()."""
-    _check_unfinished(claim, report)
+    check_quote_lengths(claim, report)
     if claim.reviewed.year < 1990:
         report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is implausibly early")
     if claim.review_by and claim.review_by <= claim.reviewed:
@@ -101,14 +147,48 @@ def check_claim_alone(claim: Claim, config, report: Report) -> None:
     _check_readability(claim, config, report)
 
 
-def _check_unfinished(claim: Claim, report: Report) -> None:
-    texts = [("claim", claim.claim), ("bottom_line", claim.bottom_line), ("rationale", claim.rationale.summary)]
-    texts += [("rationale", a.why) for a in claim.rationale.lowered + claim.rationale.raised]
-    texts += [("evidence", e.finding) for e in claim.evidence] + [("caveats", c) for c in claim.caveats]
-    for key, text in texts:
-        if "TODO" in text:
-            report.error(claim.path, claim.line(key), f"'{key}' still contains TODO", "fill in the skeleton")
-            return
+QUOTE_WORDS = (5, 25)  # CONTRIBUTING: "a short passage (5–25 words) that makes the claim"
+
+
+def check_quote_lengths(claim, report: Report) -> None:
+    low, high = QUOTE_WORDS
+    for quote in claim.claimed_in:
+        words = len(quote.quote.split())
+        if words < low or words > high:
+            report.error(claim.path, quote.line, f"quote has {words} word{'s' if words != 1 else ''}; a quote is "
+                         f"{low} to {high} words", "quote the words that make the claim, no more" if words > high
+                         else "quote enough words to show what the article claims")
+
+
+def check_overlaps(project: Project, report: Report, indexes: dict[str, TextIndex]) -> None:
+    """Two claims quoting overlapping words of an article are usually one claim reviewed twice: the claim
+    published later is warned, naming the other, unless either lists the other under `overlaps`."""
+    spans: dict[str, list[tuple[int, int, Claim, object]]] = {}
+    for claim in [*project.claims, *(c for c in project.partial_claims if c.id)]:
+        for quote in claim.claimed_in:
+            index = indexes.get(quote.article)
+            if index is None:
+                continue
+            for a, b in index.occurrences(quote.normalized or normalize(quote.quote)):
+                spans.setdefault(quote.article, []).append((a, b, claim, quote))
+    warned = set()
+    for article, items in spans.items():
+        items.sort(key=lambda s: (s[0], s[1], s[2].id))
+        for i, (a, b, first, q1) in enumerate(items):
+            for c, d, second, q2 in items[i + 1:]:
+                if c >= b:
+                    break
+                if first.id == second.id or first.id in q2.overlaps or second.id in q1.overlaps:
+                    continue
+                newer, quote, older, other = (second, q2, first, q1) if (second.first_published, second.id) > \
+                    (first.first_published, first.id) else (first, q1, second, q2)
+                if (newer.id, older.id) in warned:
+                    continue
+                warned.add((newer.id, older.id))
+                report.warning(newer.path, quote.line, f"quote overlaps the quote of claim '{older.id}' "
+                               f"({older.path}:{other.line})",
+                               f"if it is the same claim, add this quote to '{older.id}' under claimed_in instead; "
+                               f"if the passage makes two claims, add `overlaps: [{older.id}]` to this quote")
 
 
 def _check_dates(claim: Claim, config, report: Report, today: dt.date) -> None:
@@ -253,18 +333,22 @@ def _check_readability(claim: Claim, config, report: Report) -> None:
                        "use shorter sentences (one idea each) and common words; explain or replace technical terms")
 
 
-def check_coverage(project: Project, report: Report, indexes: dict[str, TextIndex] | None = None) -> None:
+def check_coverage(project: Project, report: Report, indexes: dict[str, TextIndex] | None = None,
+                   intended: dict[str, set[str]] | None = None) -> None:
     """Every sentence of a reviewed article is covered by a claim quote or listed as left out.
 
     A sentence is covered when a quote lies within it or it lies within a quote.  Positions in the
     normalised text make this linear in the number of sentences and quotes.
     """
-    quoted: dict[str, set[str]] = {}
-    for claim in project.claims:
+    quoted: dict[str, set[str]] = {k: set(v) for k, v in (intended or {}).items()}
+    for claim in [*project.claims, *project.partial_claims]:
         for quote in claim.claimed_in:
             quoted.setdefault(quote.article, set()).add(quote.normalized or normalize(quote.quote))
+    # a claim file that is not YAML may quote any sentence of the articles it names: no guesses
+    unknown = {a for c in project.unparsed_claims for a in c.articles} | \
+        ({"*"} if any(not c.articles for c in project.unparsed_claims) else set())
     for article in project.articles.values():
-        if not article.text:
+        if not article.text or article.id in unknown or "*" in unknown:
             continue
         text = article.normalized
         index = (indexes or {}).get(article.id) or TextIndex(text)
@@ -459,11 +543,12 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
     today = today or _today()
     indexes = {a.id: TextIndex(a.normalized) for a in project.articles.values()}
     wanted: dict[str, set[str]] = {}
-    for claim in project.claims:
+    for claim in [*project.claims, *project.partial_claims]:
         for quote in claim.claimed_in:
             wanted.setdefault(quote.article, set()).add(quote.normalized or normalize(quote.quote))
     for article in project.articles.values():
         indexes[article.id].prepare(wanted.get(article.id, set()) | {normalize(i.quote) for i in article.left_out})
+    intended: dict[str, set[str]] = {}  # passages that misquotes were meant to quote
     seen: dict[str, Claim] = {}
     for claim in project.claims:
         if claim.id in seen:
@@ -471,11 +556,14 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
                          "claim ids are unique across all folders")
             continue
         seen[claim.id] = claim
-        check_claim(claim, project, report, today, indexes)
+        check_claim(claim, project, report, today, indexes, intended)
+    for partial in project.partial_claims:
+        check_partial(partial, project, report, today, indexes, intended)
+    check_overlaps(project, report, indexes)
     check_notices(project, report)
     check_excerpts(project, report, today)
     _check_accessed(project, report, today)
-    check_coverage(project, report, indexes)
+    check_coverage(project, report, indexes, intended)
     check_schema_copy(project, report)
     check_reference(project, report)
     _check_duplicate_identifiers(project, report)
@@ -485,6 +573,8 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
 
         check_changelog(project, report, today)
     cited = {item.source for claim in project.claims for item in claim.evidence}
+    cited |= {key for claim in project.partial_claims for key, _ in claim.sources}
+    cited |= {key for claim in project.unparsed_claims for key in claim.sources}
     for notice in project.notices.values():
         cited.update(notice.sources)
     for key, source in project.sources.items():

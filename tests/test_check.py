@@ -1,7 +1,7 @@
 """`build.py check`: the exact diagnostics of a broken review, and a clean one."""
 
 
-from conftest import FIXTURES, make_project, run_cli
+from conftest import FIXTURES, REPO, make_project, run_cli
 
 
 def diagnostics(output: str) -> list[str]:
@@ -81,7 +81,8 @@ def test_new_writes_a_skeleton_that_check_flags_until_filled(mini):
     path.write_text(text.replace("verdict: TODO", 'verdict: "unproven"').replace("direction: TODO", "direction: context"))
     check = run_cli("check", cwd=mini)
     assert "claims/effects/coffee-and-focus.yaml:10: error: 'bottom_line' still contains TODO" in check.stderr
-    assert "unknown source 'TODO-bibtex-key'" in check.stderr
+    assert "claims/effects/coffee-and-focus.yaml:20: error: 'evidence[1].source' still contains TODO" in check.stderr
+    assert "unknown source 'TODO-bibtex-key'" not in check.stderr  # one problem, one line
     again = run_cli("new", "coffee-and-focus", cwd=mini)
     assert again.returncode == 1 and "already exists" in again.stderr
 
@@ -140,3 +141,79 @@ def test_cached_check_reports_exactly_what_a_fresh_check_reports(tmp_path):
     config.write_text(config.read_text().replace("phrases: [may, might]", "phrases: [may, might, shortens]"))
     regraded = run_cli("check", cwd=root)  # only review.yml changed: the cached claim must be checked again
     assert "late-coffee-no-effect.yaml:9: warning: bottom line" not in regraded.stderr
+
+
+def _four_problems(root):
+    claim = root / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    claim.write_text(claim.read_text().replace('verdict: "true"', "verdict: unsuported")
+                     .replace("quote: Coffee wakes you up within minutes.", "quote: Coffee wakes you up in minutes.")
+                     .replace("source: doe2020coffee", "source: doe2020cofee")
+                     .replace("design: Randomised controlled trial", "design: TODO"))
+    return claim
+
+
+def test_a_claim_with_four_problems_reports_all_four_in_one_run(mini):
+    _four_problems(mini)
+    result = run_cli("check", cwd=mini)
+    assert result.returncode == 1
+    assert diagnostics(result.stderr) == [
+        "claims/effects/coffee-wakes-you-up.yaml:6: error: quote not found verbatim in article 'blog' "
+        "(sources/articles/blog.txt)",
+        "claims/effects/coffee-wakes-you-up.yaml:7: error: 'verdict' has value 'unsuported', which is not allowed",
+        "claims/effects/coffee-wakes-you-up.yaml:14: error: unknown source 'doe2020cofee'",
+        "claims/effects/coffee-wakes-you-up.yaml:15: error: 'evidence[1].design' still contains TODO",
+    ]  # and no follow-on: the sentence it misquotes is not 'not reviewed', no source is 'not cited'
+    assert 'closest text in the article: "Coffee wakes you up within minutes"' in result.stderr
+    assert "checked 2 claims," in result.stderr  # the invalid claim is counted
+
+
+def test_a_claim_that_is_not_yaml_causes_no_follow_on_warnings(mini):
+    claim = mini / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    claim.write_text(claim.read_text().replace("topic: effects", "topic: [effects"))
+    result = run_cli("check", "--strict", cwd=mini)
+    assert diagnostics(result.stderr) == [
+        "claims/effects/coffee-wakes-you-up.yaml:4: error: while parsing a flow sequence: did not find expected ',' or ']'"]
+    assert "checked 2 claims," in result.stderr
+
+
+def test_placeholder_text_in_any_field_is_an_error_and_all_are_listed(mini):
+    claim = mini / "claims" / "risks" / "late-coffee-no-effect.yaml"
+    claim.write_text(claim.read_text().replace("design: Agency statement", "design: TBD")
+                     .replace("population: ", "population: ").replace("Advises against caffeine close to bedtime.",
+                                                                     "\"FIXME: check the agency page again\"")
+                     .replace("text: People differ", "text: TODO People differ"))
+    result = run_cli("check", "--strict", cwd=mini)
+    assert result.returncode == 1
+    found = [line for line in diagnostics(result.stderr) if "still contains" in line]
+    assert found == ["claims/risks/late-coffee-no-effect.yaml:21: error: 'evidence[2].design' still contains TBD",
+                     "claims/risks/late-coffee-no-effect.yaml:22: error: 'evidence[2].finding' still contains FIXME",
+                     "claims/risks/late-coffee-no-effect.yaml:27: error: 'safety[2].text' still contains TODO"]
+
+
+def test_every_unfinished_bibtex_field_is_listed_at_once(mini):
+    assert run_cli("source", "--pmid", "99999999", cwd=mini).returncode == 0
+    out = run_cli("check", cwd=mini).stderr
+    for name in ("author", "title", "journal", "year", "verified"):
+        assert f"'{name}' still says TODO" in out, name
+    assert "source key 'todo-pmid-99999999' is a placeholder" in out
+
+
+def test_quote_length_from_contributing_is_enforced(mini):
+    assert "(5–25 words)" in (REPO / "CONTRIBUTING.md").read_text()
+    claim = mini / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    claim.write_text(claim.read_text().replace("quote: Coffee wakes you up within minutes.", "quote: Coffee wakes"))
+    out = run_cli("check", cwd=mini).stderr
+    assert "claims/effects/coffee-wakes-you-up.yaml:6: error: quote has 2 words; a quote is 5 to 25 words" in out
+
+
+def test_a_quote_overlapping_another_claims_quote_warns_naming_it(mini):
+    new = run_cli("new", "coffee-is-quick", "--topic", "effects", "--article", "blog",
+                  "--quote", "wakes you up within minutes", "--claim", "Coffee acts within minutes.", cwd=mini)
+    assert new.returncode == 0, new.stderr
+    out = run_cli("check", cwd=mini).stderr
+    assert ("claims/effects/coffee-is-quick.yaml:7: warning: quote overlaps the quote of claim 'coffee-wakes-you-up' "
+            "(claims/effects/coffee-wakes-you-up.yaml:6)") in out
+    assert "coffee-wakes-you-up.yaml:6: warning: quote overlaps" not in out  # only the newer claim is told
+    claim = mini / "claims" / "effects" / "coffee-is-quick.yaml"
+    claim.write_text(claim.read_text().replace("  - article: blog\n", "  - article: blog\n    overlaps: [coffee-wakes-you-up]\n"))
+    assert "quote overlaps" not in run_cli("check", cwd=mini).stderr

@@ -73,7 +73,7 @@ CASES = [
     ("dangling-article", edit(CLAIM, "article: blog", "article: nowhere"), CLAIM, 5, "unknown article 'nowhere'"),
     ("dangling-notice", edit(RISK, "  - jitters", "  - jiters"), RISK, 29, "unknown safety notice 'jiters'"),
     ("misquote", edit(CLAIM, "quote: Coffee wakes you up within minutes.", "quote: Coffee wakes you in minutes."),
-     CLAIM, 5, "quote not found verbatim"),
+     CLAIM, 6, "quote not found verbatim"),
     ("impossible-date", edit(CLAIM, "reviewed: 2026-01-15", "reviewed: 2026-02-30"), CLAIM, 25, "not a real date"),
     ("future-date", edit(CLAIM, "reviewed: 2026-01-15", "reviewed: 2999-01-15"), CLAIM, 25, "in the future"),
     ("review-by-before-reviewed", edit(CLAIM, "review_by: 2099-01-15", "review_by: 2025-01-15"), CLAIM, 26,
