@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import re
+
 import yaml
 
 try:  # libyaml is ~10x faster; fall back for platforms without it
@@ -164,6 +166,70 @@ def read_text(path: Path, root: Path, max_bytes: int = MAX_BYTES) -> tuple[str |
     return text, None
 
 
+INDENT_HINT = ("indent with spaces so that the keys of one mapping start in the same column, the '- ' of one "
+               "list line up, and the fields of a list item line up under its first field")
+_INDENTATION_SIGNS = ("expected '-' indicator", "did not find expected key", "mapping values are not allowed",
+                      "could not find expected ':'", "expected <block end>")
+_YAML_HINTS = {
+    "mapping values are not allowed": "a ': ' inside text starts a new key in YAML: put the text in double quotes",
+    "could not find expected ':'": "each line of a mapping is `key: value`; text that goes on needs indenting "
+                                   "under its key, or quotes",
+    "found character that cannot start any token": "text starting with @, `, % or a tab needs double quotes",
+}
+_BLOCK_SCALAR = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+_OPENS = re.compile(r":\s*(#.*)?$")
+_KEY = re.compile(r"^(- +)*[^\s#'\"{\[][^:#]*:(\s|$)|^(- +)*(\"[^\"]*\"|'[^']*'):(\s|$)")
+
+
+def indentation_culprit(lines: list[str], reported: int) -> int | None:
+    """The first line, up to the reported one, whose indentation fits no open block of the lines above
+    (PyYAML often notices only on a later line, and says so in its own terms)."""
+    stack = [(0, "map")]  # indentation and kind of the open mappings and lists
+    opener = False  # the line above opens a block (``key:`` or ``- key:``) so the next may go deeper
+    scalar_at = None  # inside a block scalar (``key: >-``) whose key is at this indentation
+    for number, raw in enumerate(lines[:max(reported, 1)], 1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(raw) - len(raw.lstrip(" "))
+        if scalar_at is not None:
+            if indent > scalar_at:
+                continue
+            scalar_at = None
+        dash = stripped == "-" or stripped.startswith("- ")
+        is_key = bool(_KEY.match(stripped))
+        if indent > stack[-1][0]:
+            if not opener:
+                if not is_key and not dash:
+                    continue  # a plain scalar going on over several lines
+                return number
+            stack.append((indent, "list" if dash else "map"))
+        else:
+            while len(stack) > 1 and stack[-1][0] > indent:
+                stack.pop()
+            if stack[-1][0] != indent:
+                return number
+            if stack[-1][1] == "list" and not dash:
+                if len(stack) > 1 and stack[-2][0] == indent:
+                    stack.pop()  # a list written at its key's column has ended
+                else:
+                    return number  # a '- ' item was expected here
+            elif stack[-1][1] == "map" and dash:
+                stack.append((indent, "list"))  # a list at its key's column
+        body, inner = stripped, indent
+        while body.startswith("- "):  # "- key: value": the item's mapping is indented to its first key
+            rest = body[2:]
+            inner += 2 + len(rest) - len(rest.lstrip(" "))
+            body = rest.lstrip(" ")
+            if body and inner > stack[-1][0]:
+                stack.append((inner, "list" if body.startswith("- ") else "map"))
+        if _BLOCK_SCALAR.search(stripped):
+            scalar_at, opener = inner if body != stripped else indent, False
+        else:
+            opener = body.endswith(":") or body == "-" or _OPENS.search(body) is not None
+    return None
+
+
 def load_yaml(text: str) -> tuple[object, list[YamlProblem]]:
     """Parse one YAML document; returns (data or None, problems)."""
     loader = _BaseLoader(text)
@@ -186,6 +252,17 @@ def load_yaml(text: str) -> tuple[object, list[YamlProblem]]:
         lines = text.splitlines()
         if "\t" in what or (0 < line <= len(lines) and "\t" in lines[line - 1]):
             hint = "YAML does not allow tabs for indentation: use spaces"
+            return None, [YamlProblem(line, " ".join(what.split()), hint)]
+        if exc.problem and "could not find expected ':'" in exc.problem and exc.context_mark:
+            line = exc.context_mark.line + 1  # the line that lacks its colon, not the one after it
+        if any(s in what for s in _INDENTATION_SIGNS):
+            culprit = indentation_culprit(lines, line)
+            if culprit:
+                return None, [YamlProblem(culprit, "this line's indentation does not fit the lines above it "
+                                          f"(YAML: {' '.join(what.split())})", INDENT_HINT)]
+        for sign, advice in _YAML_HINTS.items():
+            if sign in what:
+                hint = advice
         return None, [YamlProblem(line, " ".join(what.split()), hint)]
     except yaml.YAMLError as exc:
         return None, [YamlProblem(0, f"invalid YAML: {' '.join(str(exc).split())}")]

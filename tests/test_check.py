@@ -217,3 +217,17 @@ def test_a_quote_overlapping_another_claims_quote_warns_naming_it(mini):
     claim = mini / "claims" / "effects" / "coffee-is-quick.yaml"
     claim.write_text(claim.read_text().replace("  - article: blog\n", "  - article: blog\n    overlaps: [coffee-wakes-you-up]\n"))
     assert "quote overlaps" not in run_cli("check", cwd=mini).stderr
+
+
+def test_an_indentation_error_names_the_line_where_it_went_wrong_with_a_plain_hint(mini):
+    claim = mini / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    text = claim.read_text()
+    assert "    design: Randomised controlled trial\n" in text
+    claim.write_text(text.replace("    design: Randomised controlled trial\n", "   design: Randomised controlled trial\n"))
+    out = run_cli("check", cwd=mini).stderr
+    assert "claims/effects/coffee-wakes-you-up.yaml:15: error: this line's indentation does not fit the lines above it" \
+        in out
+    assert "hint: indent with spaces so that the keys of one mapping start in the same column" in out
+    claim.write_text(text.replace("  - Regular drinkers develop tolerance.\n", "  - Regular drinkers\n  develop tolerance.\n"))
+    out = run_cli("check", cwd=mini).stderr
+    assert "claims/effects/coffee-wakes-you-up.yaml:23: error: this line's indentation" in out, out

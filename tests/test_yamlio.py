@@ -60,3 +60,20 @@ def test_symlink_outside_project_is_refused(tmp_path):
     link = project / "link.yaml"
     link.symlink_to(outside)
     assert "outside the project" in read_text(link, project)[1].message
+
+
+def test_indentation_culprit_is_the_line_that_went_wrong_not_the_one_yaml_stops_at():
+    from claimsite.yamlio import load_yaml
+
+    cases = {
+        "evidence:\n  - source: a\n    design: b\n  finding: c\ncaveats: []\n": 4,  # a key where '- ' belongs
+        "rationale:\n  starting_level: low\n summary: y\nz: 1\n": 3,  # between two levels
+        "caveats:\n  - one\n  two\nz: 1\n": 3,  # PyYAML reports line 4
+        "claimed_in:\n- article: blog\n  quote: x\n section: y\n": 4,  # a list at its key's column
+    }
+    for text, line in cases.items():
+        problems = load_yaml(text)[1]
+        assert [p.line for p in problems] == [line], text
+        assert problems[0].message.startswith("this line's indentation does not fit")
+    problems = load_yaml("a: 1\nb: FIXME: x\n")[1]
+    assert problems[0].line == 2 and "double quotes" in problems[0].hint
