@@ -522,12 +522,15 @@ def check_key_messages(project: Project, report: Report) -> None:
     """Every claim a key message links to exists, and no message is more certain than its claims."""
     config = project.config
     claims = project.claims_by_id()
+    # a claim file with errors of its own is not reported again as an unknown claim here
+    broken = {c.id for c in project.partial_claims} | \
+        {c.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for c in [*project.partial_claims, *project.unparsed_claims]}
     groups = [("the review", config.key_messages)] + [(f"topic '{t}'", m) for t, m in config.topic_messages]
     for where, messages in groups:
         for message in messages:
             known = [claims[c] for c in message.claims if c in claims]
             for claim_id in message.claims:
-                if claim_id not in claims:
+                if claim_id not in claims and claim_id not in broken:
                     close = difflib.get_close_matches(claim_id, list(claims), n=1)
                     report.error(config.path, message.line, f"key message of {where} links to unknown claim '{claim_id}'",
                                  f"did you mean '{close[0]}'?" if close else "use the id of a claim file (its name without .yaml)")

@@ -185,9 +185,9 @@ def test_placeholder_text_in_any_field_is_an_error_and_all_are_listed(mini):
     result = run_cli("check", "--strict", cwd=mini)
     assert result.returncode == 1
     found = [line for line in diagnostics(result.stderr) if "still contains" in line]
-    assert found == ["claims/risks/late-coffee-no-effect.yaml:21: error: 'evidence[2].design' still contains TBD",
-                     "claims/risks/late-coffee-no-effect.yaml:22: error: 'evidence[2].finding' still contains FIXME",
-                     "claims/risks/late-coffee-no-effect.yaml:27: error: 'safety[2].text' still contains TODO"]
+    assert found == ["claims/risks/late-coffee-no-effect.yaml:23: error: 'evidence[2].design' still contains TBD",
+                     "claims/risks/late-coffee-no-effect.yaml:24: error: 'evidence[2].finding' still contains FIXME",
+                     "claims/risks/late-coffee-no-effect.yaml:30: error: 'safety[2].text' still contains TODO"]
 
 
 def test_every_unfinished_bibtex_field_is_listed_at_once(mini):
@@ -230,4 +230,5 @@ def test_an_indentation_error_names_the_line_where_it_went_wrong_with_a_plain_hi
     assert "hint: indent with spaces so that the keys of one mapping start in the same column" in out
     claim.write_text(text.replace("  - Regular drinkers develop tolerance.\n", "  - Regular drinkers\n  develop tolerance.\n"))
     out = run_cli("check", cwd=mini).stderr
-    assert "claims/effects/coffee-wakes-you-up.yaml:23: error: this line's indentation" in out, out
+    line = text.splitlines().index("  - Regular drinkers develop tolerance.") + 2
+    assert f"claims/effects/coffee-wakes-you-up.yaml:{line}: error: this line's indentation" in out, out
