@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import sys
 import time
@@ -82,6 +83,10 @@ def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
     root = Path(args.root).resolve()
+    busy = _port_problem(args.dev_addr)
+    if busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1
     project, report = builder.check(root)
     _print_diagnostics(report.sorted(), "text", False)
     if report.failed():
@@ -95,9 +100,35 @@ def cmd_serve(args) -> int:
         # again within about a second even in a large review. Listings and the search index may lag
         # until the next full build; `--full` rebuilds everything on every save.
         logging.getLogger("mkdocs.commands.build").addFilter(lambda r: "dirty" not in r.getMessage())
-    serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, watch=[],
-          build_type=None if args.full else "dirty")
+    try:
+        serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, watch=[],
+              build_type=None if args.full else "dirty")
+    except OSError as exc:
+        if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            print(f"error: cannot serve on {args.dev_addr}: {exc.strerror}; choose another with --dev-addr",
+                  file=sys.stderr)
+            return 1
+        raise
     return 0
+
+
+def _port_problem(address: str) -> str | None:
+    """Why ``host:port`` cannot be served on (checked before the first build, which takes a while)."""
+    import socket
+
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        return f"--dev-addr must be HOST:PORT, e.g. 127.0.0.1:8000, not '{address}'"
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself does
+            probe.bind((host.strip("[]"), int(port)))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return (f"port {port} on {host} is already in use (another `serve` running?); stop it, or choose "
+                    f"another port: --dev-addr {host}:{int(port) + 1}")
+        return f"cannot serve on {address}: {exc.strerror}"
+    return None
 
 
 def _ask(prompt: str, choices: list[str] | None = None, check=None) -> str:

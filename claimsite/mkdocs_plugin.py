@@ -57,6 +57,17 @@ def _is_modified(file, inputs: tuple[str, ...]) -> bool:
     return any(os.path.getmtime(p) > built for p in inputs if os.path.exists(p))
 
 
+def _remove_page(dest: str, site_dir: str) -> None:
+    """Remove a page written by an earlier build of `serve`, and its folder when that is left empty."""
+    try:
+        os.remove(dest)
+        folder = os.path.dirname(dest)
+        if os.path.realpath(folder) != os.path.realpath(site_dir):
+            os.rmdir(folder)
+    except OSError:
+        pass
+
+
 def _render_generated(page, config, files) -> None:
     """Page.render for generated pages: their body comes from on_page_content, so skip Python-Markdown
     (MkDocs builds a new Markdown converter for every page, which cost a third of the build)."""
@@ -77,6 +88,7 @@ class ClaimsitePlugin(BasePlugin):
         self.dirty_serve = False
         self.built_once = False
         self.written = 0
+        self.dests: dict[str, str] = {}
 
     def on_startup(self, *, command, dirty):
         self.dirty_serve = command == "serve" and dirty
@@ -149,6 +161,7 @@ class ClaimsitePlugin(BasePlugin):
                 files.remove(file)
         in_nav = self._nav_paths(config.nav) if config.nav else None
         shared = _shared_inputs(self.site.project.config)
+        dests: dict[str, str] = {}
         for spec in self.specs.values():
             if files.get_file_from_path(spec.src_uri) is not None:
                 raise PluginError(f"content/{spec.src_uri} clashes with a generated page; rename it")
@@ -157,12 +170,23 @@ class ClaimsitePlugin(BasePlugin):
                 inclusion=InclusionLevel.INCLUDED if spec.in_nav and (in_nav is None or spec.src_uri in in_nav)
                 else InclusionLevel.NOT_IN_NAV,
             )
-            own = self._source_file(spec)
+            own = self._inputs(spec)
             if own is not None:  # `serve` (dirty) re-renders the page only when its inputs changed
-                generated.is_modified = functools.partial(_is_modified, generated, (own, *shared))
+                generated.is_modified = functools.partial(_is_modified, generated, (*own, *shared))
             files.append(generated)
+            dests[spec.src_uri] = generated.abs_dest_path
         if self.dirty_serve and self.built_once:
+            # A page whose claim or source was deleted goes; hand-written pages holding listings
+            # (home: every claim) are rendered again, as generated listings are.
+            for src_uri, dest in self.dests.items():
+                if src_uri not in dests:
+                    _remove_page(dest, config.site_dir)
+            self.dests = dests
+            for file in files.documentation_pages():
+                if file.src_uri not in self.specs:
+                    file.is_modified = lambda: True
             return files  # the data files from the first build stay in place; they refresh on a full build
+        self.dests = dests
         schema = json.dumps(self.site.schema(), indent=2, ensure_ascii=False) + "\n"
         files.append(File.generated(config, "schema/claim.schema.json", content=schema))
         files.append(File.generated(config, SCALE_CSS, content=self.site.scale_css()))
@@ -175,12 +199,16 @@ class ClaimsitePlugin(BasePlugin):
         return files
 
 
-    def _source_file(self, spec) -> str | None:
+    def _inputs(self, spec) -> tuple[str, ...] | None:
+        """The files a claim or source page is made from (dirty serve renders it again when one changes)."""
         project, root = self.site.project, self.site.config.root
         if spec.kind == "claim":
-            return str(root / project.claims_by_id()[spec.key].path)
+            claim = project.claims_by_id()[spec.key]
+            cited = {project.sources[e.source].path for e in claim.evidence if e.source in project.sources}
+            return (str(root / claim.path), *sorted(str(root / p) for p in cited))
         if spec.kind == "source":
-            return str(root / project.sources[spec.key].path)
+            citing = {c.path for c, _ in project.citations().get(spec.key, [])}
+            return (str(root / project.sources[spec.key].path), *sorted(str(root / p) for p in citing))
         return None
 
     @staticmethod
@@ -253,3 +281,12 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_post_build(self, *, config):
         self.built_once = True
+
+    def on_serve(self, server, *, config, builder):
+        """While the review has errors, every page of the preview is an error page naming file, line and
+        hint (MkDocs would otherwise hold every request until a build succeeds); it reloads by itself
+        once the files are fixed."""
+        from .serve import guard
+
+        guard(server, Path(config.config_file_path).resolve().parent)
+        return server
