@@ -244,6 +244,21 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from .starter import init_review
+
+    target = Path(args.dir)
+    try:
+        written = init_review(target)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote a new review in {target} ({len(written)} files and the templates): an example claim, source, "
+          f"article and pages to replace with your own. Next: cd {target} && python build.py check --strict",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_reference(args) -> int:
     from .reference import REFERENCE_PATH, SCHEMA_COPY, write_generated
 
@@ -309,6 +324,9 @@ def parser() -> argparse.ArgumentParser:
                     help="seconds for the whole check; what is left is named, and the exit status is 2 (default: 600)")
     li.add_argument("--fail", action="store_true", help="exit 1 when a problem is found")
     li.set_defaults(func=cmd_links)
+    ini = command("init", "write a complete new review (an example to replace) into a new folder")
+    ini.add_argument("dir", help="folder to create (it must not exist, or be empty)")
+    ini.set_defaults(func=cmd_init)
     rf = command("reference", "regenerate the claim-format reference (content/format.md) and the editors' "
                  "schema (schema/claim.schema.json) from the claim schema and review.yml")
     rf.set_defaults(func=cmd_reference)
