@@ -69,7 +69,8 @@ _CONFIG_LISTS = {"topics": "topics", "verdicts": "verdicts", "certainty": "certa
 
 
 def _cell(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").strip()
+    """Table-cell text: pipes escaped, and < > as entities (`<id>` in a description is not an HTML tag)."""
+    return str(text).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ").strip()
 
 
 def _code(value) -> str:
