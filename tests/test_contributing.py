@@ -73,6 +73,9 @@ def test_add_a_claim_and_a_source_as_contributing_describes(tmp_path):
     claim.write_text(claim.read_text().replace("doe2026demos", "doe2026demo"))
     third = run_cli("check", cwd=root)
     assert third.returncode == 0, third.stderr
+    # CONTRIBUTING's example quotes words another claim already quotes: check says which (not an error)
+    assert ("claims/sleep/kratom-sleep-onset.yaml:7: warning: quote overlaps the quote of claim "
+            "'falls-asleep-faster-deeper'") in third.stderr
 
     from urllib.parse import urlsplit
 
