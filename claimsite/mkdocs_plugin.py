@@ -235,6 +235,10 @@ class ClaimsitePlugin(BasePlugin):
     def on_page_content(self, html, *, page, config, files):
         spec = self.specs.get(page.file.src_uri)
         if spec is None:
+            if page.file.src_uri == "format.md":  # the generated claim-format reference: cards on phones
+                from .reference import card_tables
+
+                html = card_tables(html)
             return link_phone_numbers(html)
         # The body is rendered in on_page_context, just before the page is written, and dropped after:
         # MkDocs keeps every page's content until the end of the build, which at 10,000 claims was the

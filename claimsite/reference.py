@@ -12,6 +12,7 @@ An example for a field comes from its ``examples`` in the schema, else from :dat
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .config import Config
@@ -30,7 +31,7 @@ EXAMPLES = {
     "claimed_in[].section": "Coffee myths",
     "bottom_line": "Coffee late in the day may shorten sleep.",
     "rationale.lowered.<domain>.by": 1,
-    "rationale.lowered.<domain>.why": "The trial used a fixed laboratory dose, not everyday drinking.",
+    "rationale.lowered.<domain>.why": "A laboratory dose, not everyday drinking.",
     "rationale.raised.<domain>.by": 1,
     "rationale.raised.<domain>.why": "A large, consistent effect.",
     "rationale.summary": "One small sleep-laboratory trial; no study of everyday drinking.",
@@ -187,8 +188,13 @@ class _Walker:
 
 
 def _table(rows) -> str:
-    lines = ["| Field | Required | Type and allowed values | Meaning | Example |", "|---|---|---|---|---|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    lines = ["| Field | Type and allowed values | Meaning and example |", "|---|---|---|"]
+    for name, need, kind, meaning, example in rows:
+        if example:
+            meaning = f"{meaning} Example: {example}" if meaning else f"Example: {example}"
+        if need in ("required", "optional"):
+            name = f"{name} ({need})"
+        lines.append("| " + " | ".join((name, kind, meaning)) + " |")
     return "\n".join(lines)
 
 
@@ -250,7 +256,7 @@ bottom_line: >-
 rationale:
   starting_level: {high}
   lowered:
-    {lowering}: {{by: 1, why: "The trial used a fixed laboratory dose, not everyday drinking."}}
+    {lowering}: {{by: 1, why: "A laboratory dose, not everyday drinking."}}
   summary: >-
     One small sleep-laboratory trial; no study of everyday drinking.
 evidence:
@@ -262,7 +268,8 @@ evidence:
 caveats:
   - "People differ in how fast they clear caffeine."
 safety:
-  - {{level: {level}, text: "Talk to a doctor about sleep problems that last."}}
+  - level: {level}
+    text: "Talk to a doctor about sleep problems that last."
 reviewed: 2026-11-21
 changelog:
   - date: 2026-11-21
@@ -306,8 +313,8 @@ def format_reference(config: Config) -> str:
         "## An example",
         _example_claim(config),
         "## Fields of a claim file",
-        "`a[]` is an item of the list `a`; `<domain>` stands for a key, one of the values shown. "
-        "\"—\" marks a list item or a key, which is present as often as it is used.",
+        "Each field is marked required or optional; `a[]` is an item of the list `a` (present as often as "
+        "there are items), and `<domain>` stands for a key, one of the values shown.",
         _table(claims.rows),
         "## Allowed values (from review.yml)",
         "These scales are this review's own: they are defined in `review.yml` and explained on the "
@@ -330,6 +337,46 @@ def format_reference(config: Config) -> str:
         "Zotero note are understood.",
     ]
     return "\n\n".join(parts) + "\n"
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_CELL = re.compile(r"<td([^>]*)>")
+
+
+def card_tables(html: str) -> str:
+    """The reference's Markdown tables as the site's card tables: on a narrow screen each row becomes a
+    card, each cell labelled with its column (the site's CSS does the rest)."""
+
+    headings = [(m.start(), re.sub(r"<[^>]+>", "", m.group(1)).strip())
+                for m in re.finditer(r"<h[23][^>]*>(.*?)</h[23]>", html, re.S)]
+    used: set[str] = set()
+
+    def table(match: re.Match) -> str:
+        body = match.group(1)
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", body, re.S)]
+        label = next((text for at, text in reversed(headings) if at < match.start()), "Table")
+        while label in used:  # each region needs its own name
+            label += " (continued)"
+        used.add(label)
+        label = label.replace('"', "&quot;")
+
+        def row(row_match: re.Match) -> str:
+            cells = iter(range(10_000))
+
+            def cell(cell_match: re.Match) -> str:
+                index = next(cells)
+                if index == 0:
+                    return f'<td class="cs-card__title"{cell_match.group(1)}>'
+                name = heads[index] if index < len(heads) else ""
+                return f'<td data-label="{name}"{cell_match.group(1)}>'
+
+            return _CELL.sub(cell, row_match.group(0))
+
+        body = re.sub(r"<tr>.*?</tr>", row, body, flags=re.S)
+        return (f'<div class="cs-table-wrap" role="region" aria-label="{label} table" tabindex="0">'
+                f'<table class="cs-fields cs-cards">{body}</table></div>')
+
+    return _TABLE.sub(table, html)
 
 
 def reference_problem(config: Config) -> str | None:

@@ -38,7 +38,7 @@ def test_every_field_type_and_configured_value_is_listed():
             assert f"`{value}`" in page, (name, value)
     for text in ("`rationale.lowered.<domain>`", "`rationale.raised.<domain>.by`", "`safety[] (inline notice).level`",
                  "`safety[] (inline notice).title`", "`safety[] (inline notice).text`", "`safety[] (shared notice)`",
-                 "`indirectness`", "`publication_bias`", "`dose_response`", "date (YYYY-MM-DD)", "| required |",
+                 "`indirectness`", "`publication_bias`", "`dose_response`", "date (YYYY-MM-DD)", "`id` (required) |",
                  "```yaml", "## Fields of a reviewed article", "`left_out[].reason`", "## Sources (BibTeX)"):
         assert text in page, text
     assert reference.MARKER in page
@@ -62,7 +62,7 @@ def test_a_field_added_to_the_schema_appears_in_the_reference(monkeypatch):
     monkeypatch.setattr(schema, "_raw_schema", lambda: raw)
     monkeypatch.setattr(reference, "_raw_schema", lambda: raw)
     page = reference.format_reference(load_config(REPO))
-    assert "| `evidence[].excerpt` | optional | text | A short verbatim passage of the source. | `Sleep improved.` |" \
+    assert "| `evidence[].excerpt` (optional) | text | A short verbatim passage of the source. Example: `Sleep improved.` |" \
         in page
 
 
