@@ -91,4 +91,4 @@ def test_the_reference_is_a_page_of_the_site(repo_site):
     html = (repo_site / "format" / "index.html").read_text()
     assert "<code>rationale.lowered.&lt;domain&gt;</code>" in html
     assert "<code>safety[] (inline notice).level</code>" in html
-    assert "<table>" in html and "Allowed values (from review.yml)" in html
+    assert '<table class="cs-fields cs-cards">' in html and "Allowed values (from review.yml)" in html
