@@ -211,7 +211,8 @@ def _scale_table(levels) -> str:
 _SCALE_TITLES = {
     "topics": "Topics (`topic`)",
     "verdicts": "Verdicts (`verdict`)",
-    "certainty": "Certainty levels (`certainty`, `rationale.starting_level`), highest first",
+    "certainty": "Certainty levels (`certainty`), highest first",
+    "grade_levels": "GRADE levels (`rationale.starting_level`), highest first",
     "directions": "Evidence directions (`evidence[].direction`)",
     "notice_levels": "Notice levels (`level` of an inline safety notice), least serious first",
     "lowering_domains": "GRADE domains that lower certainty (keys of `rationale.lowered`)",
@@ -296,6 +297,7 @@ def format_reference(config: Config) -> str:
     scales = []
     for name in dict.fromkeys(_config_names(raw)):
         levels = getattr(config, _CONFIG_LISTS.get(name, name), ())
+        levels = levels() if callable(levels) else levels
         scales.append(f"### {_SCALE_TITLES.get(name, name)}\n\n{_scale_table(levels)}")
     parts = [
         "# Claim format",
