@@ -337,6 +337,13 @@ def format_reference(config: Config) -> str:
         "`verified = {2026-11-21: PubMed record PMID 12345678; authors, title, journal, year and DOI checked}`. "
         "biblatex fields (`journaltitle`, `date`, `eprinttype = {pmid}`) and a `verified: ...` line in a "
         "Zotero note are understood.",
+        "## Stored passages",
+        f"The passages of each source that were read are stored verbatim in "
+        f"`{config.passages_dir.relative_to(config.root).as_posix()}/<key>.yml`, one file per BibTeX key, with "
+        "the fields `source` (the key), `seen` (what record was read, and where), `read` (the date) and "
+        "`text` (the passages as read, separated by blank lines; `note` is optional). Each evidence entry's "
+        "`excerpt` must be found in them, after the same normalisation as quotes (white space and typographic "
+        "quotes). They are not published in full.",
     ]
     return "\n\n".join(parts) + "\n"
 
