@@ -324,5 +324,29 @@ def test_claim_page_prints_cleanly_with_references_expanded(context, server):
         '::after').content""")
     assert "attr(href)" in after or "doi.org" in after
     assert page.locator(".cs-review-info").is_visible()
+    assert "Reviewed" in page.locator(".cs-review-info").inner_text()
     pdf = page.pdf(format="A4")
     assert pdf[:4] == b"%PDF" and len(pdf) > 10_000
+
+
+def _luminance(css: str) -> float:
+    import re
+
+    r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", css)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+@pytest.mark.parametrize("path", ["claims/high-dose-sleepiness/", "articles/article-a/", ""])
+def test_print_is_dark_on_white_with_headings_dark_and_folds_open_in_either_scheme(scheme_context, server, path):
+    page = scheme_context.new_page()
+    page.goto(server + path, wait_until="networkidle")
+    page.emulate_media(media="print")
+    colours = page.evaluate("""() => [...document.querySelectorAll('.md-typeset h1, .md-typeset h2, .md-typeset h3')]
+        .map(h => getComputedStyle(h).color)""")
+    assert colours and all(_luminance(c) < 0.05 for c in colours), colours
+    assert _luminance(page.evaluate("getComputedStyle(document.body).backgroundColor")) > 0.9
+    folded = page.locator("details:not([open]) dd, details:not([open]) p:not(summary *)")
+    assert folded.count() > 0 or path != ""  # the home page's legend is folded on screen
+    for i in range(min(folded.count(), 3)):
+        assert folded.nth(i).is_visible()
