@@ -80,6 +80,19 @@ def payload_project(tmp: Path) -> Path:
     _sub(root, k, "{level: info, text: People differ in how fast they clear caffeine.}",
          f"{{level: warning, title: {_q('T ' + p)}, text: {_q('People differ ' + p)}}}")
     _sub(root, k, "reviewed: 2026-01-15", f"reviewers: [{_q('Rev ' + p)}]\nreviewed: 2026-01-15")
+    _sub(root, c, "    change: First published.", f"    change: {_q('First ' + p)}")
+    _sub(root, r, "  - {text: Coffee late in the day may shorten and lighten sleep., certainty: low",
+         f"  - {{text: {_q('Coffee late may shorten sleep ' + p)}, certainty: low")
+    _sub(root, r, '  - text: "Coffee *wakes you up* <b>for a while</b>."', f"  - text: {_q('Coffee wakes ' + p)}")
+    with (root / r).open("a", encoding="utf-8") as handle:
+        handle.write(f"verdict_sentences:\n  - {{verdict: \"true\", text: {_q('True sentence ' + p)}}}\n")
+    # the excerpt is checked against the stored passage: the payload goes into both
+    _sub(root, c, "excerpt: Caffeine improved alertness scores within 30 minutes of the drink.",
+         f"excerpt: {_q('Caffeine improved alertness ' + p)}")
+    passage = "sources/passages/doe2020coffee.yml"
+    _sub(root, passage, "  scores within 30 minutes of the drink.", "  scores within 30 minutes of the drink.\n  "
+         f"Caffeine improved alertness {p}")
+    _sub(root, passage, 'seen: "Fixture record for tests: the abstract of a made-up trial"', f"seen: {_q('Seen ' + p)}")
     b = "sources/refs.bib"
     bp = BIB_PAYLOAD
     _sub(root, b, "author = {Doe, Jane and Roe, Richard}", f"author = {{Doe, Jane{bp} and Roe, Richard}}")
