@@ -87,6 +87,11 @@ def cmd_serve(args) -> int:
     if busy:
         print(f"error: {busy}", file=sys.stderr)
         return 1
+    try:
+        builder.load_mkdocs_config(root)
+    except builder.BuildFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
     project, report = builder.check(root)
     _print_diagnostics(report.sorted(), "text", False)
     if report.failed():

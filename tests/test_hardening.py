@@ -293,3 +293,11 @@ def test_a_build_killed_at_any_moment_leaves_a_complete_site(mini):
     assert run_cli("build", cwd=mini, env=_env()).returncode == 0
     assert tree_digest(mini / "site") == before
     assert not [p for p in mini.iterdir() if p.name.startswith(".site.")]
+
+
+def test_serve_with_a_broken_mkdocs_yml_is_a_message(mini):
+    _replace(mini, "mkdocs.yml", "  - claimsite\n", "")
+    result = run_cli("serve", cwd=mini, env=_env(), timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "mkdocs.yml:" in result.stderr and "claimsite plugin is not enabled" in result.stderr

@@ -108,6 +108,8 @@ CASES = [
     ("accessed-in-the-future", edit(ARTICLE, "accessed: 2026-01-15", "accessed: 2999-01-15"), ARTICLE,
      line_of(ARTICLE, "accessed: 2026-01-15"),
      "accessed date 2999-01-15 is in the future"),
+    ("article-url-javascript", edit(ARTICLE, "url: null", "url: \"javascript:alert(1)\""), ARTICLE,
+     line_of(ARTICLE, "url: null"), "url"),
     ("claim-suffix-upper", claim_as("coffee-wakes-you-up.YAML"), "claims/effects/coffee-wakes-you-up.YAML", None,
      "the suffix must be lowercase"),
     ("claim-suffix-mixed", claim_as("coffee-wakes-you-up.Yml"), "claims/effects/coffee-wakes-you-up.Yml", None,
