@@ -510,7 +510,7 @@ ARTICLE_SCHEMA = {
         "title": {"type": "string", "minLength": 3},
         "publisher": {"type": "string", "minLength": 1},
         "author": {"type": "string", "minLength": 1},
-        "url": {"type": ["string", "null"], "pattern": "^https?://[^\\s/$.?#][^\\s]*$"},
+        "url": {"type": ["string", "null"], "pattern": "^https?://\\S+$"},
         "published": {"type": ["string", "null"]},
         "accessed": {"type": "string", "format": "date"},
         "description": {"type": "string"},
