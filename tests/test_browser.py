@@ -226,6 +226,20 @@ def test_every_page_type_fits_the_screen(browser, server, width):
     assert outside.requests == []
 
 
+def test_navigation_drawer_names_the_review_in_full_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    page.goto(server + PAGE_TYPES["claim"], wait_until="networkidle")
+    page.locator(".md-header label[for=__drawer]").click()
+    title = page.locator('.md-nav--primary > label.md-nav__title[for="__drawer"]')
+    title.wait_for()
+    page.wait_for_timeout(400)
+    assert title.is_visible()
+    assert title.evaluate("t => t.scrollWidth <= t.clientWidth + 1 && t.scrollHeight <= t.clientHeight + 1")
+    assert [f for f in misfits(page) if "md-nav__title" in f] == []
+    ctx.close()
+
+
 @pytest.mark.parametrize("case", ["wide", "clipped", "broken"])
 def test_fit_check_catches_what_does_not_fit(context, server, case):
     page = context.new_page()
