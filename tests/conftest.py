@@ -75,6 +75,36 @@ def browser_required() -> bool:
     return os.environ.get("CLAIMSITE_REQUIRE_BROWSER", "") not in ("", "0")
 
 
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The Chromium executable; browser tests take this fixture (see pytest_collection_modifyitems)."""
+    path, why = find_chromium()
+    if path is None:
+        pytest.skip(f"browser tests skipped: {why}; {BROWSER_HELP}")
+    return path
+
+
+NOT_RUN: list[str] = []  # browser tests left out because no browser was found
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without a browser, the tests that take the `chromium` fixture are left out, and a single test
+    (tests/test_browser.py::test_chromium_is_available) says so in one line: it skips, or fails when
+    CLAIMSITE_REQUIRE_BROWSER=1 (as .ci/run sets) -- not one traceback or skip line per test."""
+    if find_chromium()[0] is not None:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if "chromium" in getattr(item, "fixturenames", ()) else keep).append(item)
+    if drop:
+        NOT_RUN[:] = [item.nodeid for item in drop]
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def require_tool(path: str, how: str) -> str:
     if not Path(path).exists():
         pytest.fail(f"{path} is missing: {how}")

@@ -212,14 +212,14 @@ def test_report_an_error_links_to_the_issue_tracker_when_the_repository_is_known
     assert "No claim has been changed since it was first published." in about
 
 
-def test_a_glossary_term_opens_its_explanation_by_keyboard_and_by_touch(repo_site):
+def test_a_glossary_term_opens_its_explanation_by_keyboard_and_by_touch(chromium, repo_site):
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM, FLAGS
+    from conftest import CHROMIUM_FLAGS as FLAGS
 
     url = (repo_site / "claims" / "drug-interactions" / "index.html").as_uri()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url)

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, make_project, run_cli
+from conftest import CHROMIUM_FLAGS, EPOCH, make_project, run_cli
 
 PAYLOAD = "\"'><img src=x onerror=alert(1)></title></script><script>alert(2)</script><svg onload=alert(3)>"
 BIB_PAYLOAD = PAYLOAD  # braces would end a BibTeX field; the payload has none
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+FLAGS = CHROMIUM_FLAGS
 RAW = re.compile(r"<img src=x|<script>alert|<svg onload|onerror=alert\(1\)>")
 
 
@@ -139,9 +138,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_payload_opened_in_chromium_fires_no_dialog(payload_site):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium")
+def test_payload_opened_in_chromium_fires_no_dialog(chromium, payload_site):
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_Quiet, directory=str(payload_site))
@@ -152,7 +149,7 @@ def test_payload_opened_in_chromium_fires_no_dialog(payload_site):
     pages = sorted(p.relative_to(payload_site).as_posix() for p in payload_site.rglob("*.html"))
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
             context = browser.new_context()
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                           else route.abort())
