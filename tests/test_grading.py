@@ -16,8 +16,8 @@ NO_STUDIES = '''id: decaf-calms
 claim: Decaf coffee calms the nerves before sleep.
 topic: effects
 claimed_in:
-  - article: blog
-    quote: Coffee wakes you up within minutes.
+  - {article: blog, overlaps: [coffee-wakes-you-up, coffee-legal, decaf-calms],  # one sentence, three claims
+     quote: Coffee wakes you up within minutes.}
 verdict: unproven
 certainty: no-studies
 bottom_line: No study has tested this; decaf's effect on nerves is unknown.
@@ -36,8 +36,8 @@ DATED = '''id: coffee-legal
 claim: Coffee is legal to sell in Demo Land.
 topic: law
 claimed_in:
-  - article: blog
-    quote: Coffee wakes you up within minutes.
+  - {article: blog, overlaps: [coffee-wakes-you-up, coffee-legal, decaf-calms],  # one sentence, three claims
+     quote: Coffee wakes you up within minutes.}
 verdict: "true"
 certainty: not-graded
 as_of: 2025-08
