@@ -92,6 +92,9 @@ def payload_project(tmp: Path) -> Path:
     _sub(root, passage, "  scores within 30 minutes of the drink.", "  scores within 30 minutes of the drink.\n  "
          f"Caffeine improved alertness {p}")
     _sub(root, passage, 'seen: "Fixture record for tests: the abstract of a made-up trial"', f"seen: {_q('Seen ' + p)}")
+    g = "content/glossary.yml"
+    _sub(root, g, 'definition: "The studies answer a somewhat different question: other people, doses or outcomes '
+                  'than the claim is about."', f"definition: {_q('Glossary ' + p)}")
     b = "sources/refs.bib"
     bp = BIB_PAYLOAD
     _sub(root, b, "author = {Doe, Jane and Roe, Richard}", f"author = {{Doe, Jane{bp} and Roe, Richard}}")
