@@ -122,6 +122,12 @@ def test_corpus_is_large_enough():
 
 @pytest.mark.parametrize("name,change,path,line,words", CASES, ids=[c[0] for c in CASES])
 def test_hostile_input_is_reported_and_site_untouched(built_project, tmp_path, name, change, path, line, words):
+    assert_reported_and_site_untouched(built_project, tmp_path, change, path, line, words)
+
+
+def assert_reported_and_site_untouched(built_project, tmp_path, change, path, line, words, *, at_start=False):
+    """Apply ``change`` to a copy of the built project: the build fails with a message naming ``path:line``
+    and containing ``words`` (at the start of its line when ``at_start``), no traceback, and an untouched site."""
     root = tmp_path / "project"
     shutil.copytree(built_project, root, symlinks=True)
     before = tree_digest(root / "site")
@@ -131,6 +137,7 @@ def test_hostile_input_is_reported_and_site_untouched(built_project, tmp_path, n
     assert result.returncode == 1, output
     assert "Traceback" not in output
     where = f"{path}:{line}:" if line else f"{path}"
-    matching = [ln for ln in output.splitlines() if where in ln and words in ln]
+    matching = [ln for ln in output.splitlines()
+                if (ln.startswith(where) if at_start else where in ln) and words in ln]
     assert matching, f"expected '{where} … {words}' in:\n{output}"
     assert tree_digest(root / "site") == before
