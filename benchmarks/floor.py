@@ -20,7 +20,7 @@ from markupsafe import Markup
 CLAIM = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ c.claim }}</title></head><body>
 <article><p>Claim reviewed · {{ c.topic }}</p><h1>{{ c.claim | md_inline }}</h1>
 <p>Verdict: {{ c.verdict }} · Certainty: {{ c.certainty }}</p>
-<h2>Bottom line</h2>{{ c.bottom_line | md }}
+<h2>Bottom line</h2>{{ c.bottom_line | md }}{% if c.as_of %}<p>True as of {{ c.as_of }}</p>{% endif %}
 <h2>Where it was claimed</h2>
 {% for q in c.claimed_in %}<blockquote><p>“{{ q.quote }}”</p></blockquote>
 <p>— {{ articles[q.article].title }}{% if q.section %}, section “{{ q.section }}”{% endif %}</p>
@@ -28,10 +28,12 @@ CLAIM = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ 
 <h2>What the evidence shows</h2>
 <table><tr><th>Source</th><th>Design</th><th>Population</th><th>What it found</th><th>Bearing</th></tr>
 {% for e in c.evidence %}<tr><td>{{ e.source }}</td><td>{{ e.design }}</td>
-<td>{{ e.population or "" }} {{ e.n or "" }}</td><td>{{ e.finding | md_inline }} {{ e.locator or "" }}</td>
+<td>{{ e.population or "" }} {{ e.n or "" }}</td><td>{{ e.finding | md_inline }} {{ e.locator or "" }}
+<blockquote>“{{ e.excerpt }}”</blockquote></td>
 <td>{{ e.direction }}</td></tr>
 {% endfor %}</table>
-<h2>Why this certainty</h2><p>Starts at {{ c.rationale.starting_level }}, ends at {{ c.certainty }}.</p>
+<h2>Why this certainty</h2><p>{% if c.rationale.starting_level %}Starts at {{ c.rationale.starting_level }}, ends at
+{% endif %}{{ c.certainty }}.</p>
 <ul>{% for kind in ("lowered", "raised") %}{% for d, a in (c.rationale[kind] or {}).items() %}
 <li>{{ d }} ({{ kind }} {{ a.by }}): {{ a.why | md_inline }}</li>{% endfor %}{% endfor %}</ul>
 {{ c.rationale.summary | md }}
@@ -47,6 +49,7 @@ doi:<a href="https://doi.org/{{ s.doi }}">{{ s.doi }}</a>
 PMID: <a href="https://pubmed.ncbi.nlm.nih.gov/{{ s.pmid }}/">{{ s.pmid }}</a>
 <a href="../../sources/{{ e.source }}/">All claims citing this source</a></li>
 {% endfor %}</ol>
+<h2>Change log</h2><ul>{% for x in c.changelog %}<li>{{ x.date }}: {{ x.change | md_inline }}</li>{% endfor %}</ul>
 <p>Reviewed {{ c.reviewed }}. Next review due {{ c.review_by }}.</p></article></body></html>
 """
 

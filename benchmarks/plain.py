@@ -13,6 +13,8 @@ import random
 import shutil
 from pathlib import Path
 
+import yaml
+
 from .synth import PAGES, REPO, Review, Text, mkdocs_yml
 
 LATEX = {'{\\"u}': "ü", '{\\"a}': "ä", "{\\'e}": "é", "{\\'{\\i}}": "í"}
@@ -86,7 +88,10 @@ class Writer:
     def claim_page(self, c: dict) -> str:
         topic = self.levels["topics"][c["topic"]]
         out = [f"# {c['claim']}\n", f"Claim reviewed · [{topic['label']}](../topics/{c['topic']}.md)\n",
-               self.badges(c) + "\n", "## Bottom line\n", c["bottom_line"] + "\n", "## Where it was claimed\n"]
+               self.badges(c) + "\n", "## Bottom line\n", c["bottom_line"] + "\n"]
+        if "as_of" in c:
+            out.append(f"True as of {c['as_of']}.\n")
+        out.append("## Where it was claimed\n")
         for q in c["claimed_in"]:
             section = f", section “{q['section']}”" if "section" in q else ""
             out.append(f"> “{q['quote']}”\n>\n> — [{self.articles[q['article']]['title']}]"
@@ -99,12 +104,18 @@ class Writer:
             where = f" ({e['locator']})" if "locator" in e else ""
             d = self.levels["directions"][e["direction"]]
             cite = f"[\\[{refs.index(e['source']) + 1}\\]](#references) {short_citation(self.sources[e['source']])}"
-            out.append(f"| {cite} | {e['design']} | {who} | {e['finding']}{where} | {d['symbol']} {d['label']} |")
+            out.append(f"| {cite} | {e['design']} | {who} | {e['finding']}{where}<br>“{e['excerpt']}” | "
+                       f"{d['symbol']} {d['label']} |")
         r, certainty = c["rationale"], self.levels["certainty"]
-        start, end = (certainty[level]["label"].lower() for level in (r["starting_level"], c["certainty"]))
-        out += ["", "## Why this certainty\n", f"The evidence starts at **{start}** certainty and ends at {end}.\n"]
+        end = certainty[c["certainty"]]["label"].lower()
+        out += ["", "## Why this certainty\n"]
+        if "starting_level" in r:
+            start = certainty[r["starting_level"]]["label"].lower()
+            out.append(f"The evidence starts at **{start}** certainty and ends at {end}.\n")
+        else:
+            out.append(f"Certainty: **{end}**.\n")
         for kind, scale in (("lowered", "lowering_domains"), ("raised", "raising_domains")):
-            for domain, adj in r[kind].items():
+            for domain, adj in r.get(kind, {}).items():
                 out.append(f"- **{self.levels[scale][domain]['label']}** ({kind} {adj['by']}): {adj['why']}")
         out += ["", r["summary"] + "\n", "## Caveats\n"] + [f"- {x}" for x in c["caveats"]] + [""]
         if c["safety"]:
@@ -115,6 +126,8 @@ class Writer:
         out.append("## References\n")
         out += [f"{i}. {reference(self.sources[k])} [All claims citing this source](../sources/{k}.md)"
                 for i, k in enumerate(refs, 1)]
+        out.append("## Change log\n")
+        out += [f"- {x['date']}: {x['change']}" for x in c["changelog"]]
         out.append(f"\nReviewed {c['reviewed']} by {', '.join(c['reviewers'])}. Next review due {c['review_by']}.\n")
         out.append("This page reports research evidence. It is not medical advice and gives no advice on dosing.\n")
         return "\n".join(out)
@@ -138,6 +151,10 @@ class Writer:
         out += ["## Sentences not reviewed, and why\n", "| Passage | Why it was left out |", "|---|---|"]
         out += [f"| “{x['quote']}” | {x['reason']} |" for x in a["left_out"]]
         return "\n".join(out) + "\n"
+
+
+def self_label(cfg: dict, certainty: str) -> str:
+    return next(c["label"] for c in cfg["certainty"] if c["id"] == certainty)
 
 
 def write_plain_project(root: Path, review: Review) -> None:
@@ -164,7 +181,8 @@ def write_plain_project(root: Path, review: Review) -> None:
         (docs / "claims" / f"{c['id']}.md").write_text(w.claim_page(c), encoding="utf-8")
     topic_list = "\n".join(f"- [{t['label']}](topics/{t['id']}.md) ({len(by_topic[t['id']])}): {t['description']}"
                            for t in cfg["topics"])
-    home = PAGES["index.md"].format(intro=intro).replace("<!-- claimsite:topics -->", topic_list)
+    key_messages = "".join(f"- {m['text']} ({self_label(cfg, m['certainty'])})\n" for m in cfg.get("key_messages", []))
+    home = PAGES["index.md"].format(intro=key_messages + "\n" + intro).replace("<!-- claimsite:topics -->", topic_list)
     (docs / "index.md").write_text(home.replace("<!-- claimsite:claims-table -->", w.claims_table(review.claims, "")),
                                    encoding="utf-8")
     scales = "\n".join(f"- **{v['symbol']} {v['label']}**: {v['description']}"
@@ -175,8 +193,12 @@ def write_plain_project(root: Path, review: Review) -> None:
     safety = PAGES["safety.md"].format(intro=intro).replace("<!-- claimsite:notices -->", notices)
     (docs / "safety.md").write_text(safety, encoding="utf-8")
     (docs / "about.md").write_text(PAGES["about.md"].format(intro=intro), encoding="utf-8")
+    glossary = yaml.load((REPO / "content" / "glossary.yml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    (docs / "glossary.md").write_text("# Glossary\n\n" + "".join(f"**{t['term']}**\n:   {t['definition']}\n\n"
+                                                                  for t in glossary["terms"]), encoding="utf-8")
     for t in cfg["topics"]:
-        page = f"# {t['label']}\n\n{t['description']}\n\n" + w.claims_table(by_topic[t["id"]], "../", topic=False)
+        messages = "".join(f"- {m['text']}\n" for m in t.get("key_messages", []))
+        page = f"# {t['label']}\n\n{t['description']}\n\n{messages}\n" + w.claims_table(by_topic[t["id"]], "../", topic=False)
         (docs / "topics" / f"{t['id']}.md").write_text(page, encoding="utf-8")
     for a in review.articles:
         (docs / "articles" / f"{a['id']}.md").write_text(w.article_page(a, in_article[a["id"]]), encoding="utf-8")

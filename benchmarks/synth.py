@@ -3,12 +3,17 @@
 ``make_project(root, n)`` writes a complete review of ``n`` claims that passes
 ``build.py check --strict`` with no errors and no warnings: every claim has 3-8
 evidence entries, 1-3 verbatim quotes from a generated article text, 2-4
-caveats, safety notices and a GRADE rationale whose arithmetic adds up; there
-are ``n // 2`` BibTeX sources (each with doi, pmid and a verified record, every
-one cited) and a few articles whose every sentence is either quoted or listed
-under ``left_out``.  The scales come from the repository's ``review.yml`` and
-the templates are the repository's, so the project looks like the real review,
-only bigger.  The same ``seed`` gives the same project (dates are relative to
+caveats, safety notices, a GRADE rationale whose arithmetic adds up, a short
+readable bottom line and a change log; every evidence entry carries a verbatim
+``excerpt`` found in its source's stored passages (``sources/passages/<key>.yml``,
+one per source); there are ``n // 2`` BibTeX sources (each with doi, pmid and a
+verified record, every one cited) and a few articles whose every sentence is
+either quoted or listed under ``left_out``.  About one claim in 40 says that no
+study has tested it (certainty ``no-studies``), and the claims of the dated-facts
+topic (``legal``) are not graded and carry ``as_of``.  The scales come from the
+repository's ``review.yml`` (its key messages replaced by ones that link to the
+synthetic claims), the glossary and templates are the repository's, so the
+project looks like the real review, only bigger.  The same ``seed`` gives the same project (dates are relative to
 today, so that no review is overdue).
 """
 
@@ -50,6 +55,12 @@ LATEX_SURNAMES = ["M{\\\"u}ller", "Sch{\\\"a}fer", "Jim{\\'e}nez", "Ben{\\'{\\i}
 FIRST_NAMES = ["Darshan", "Kirsten", "Oliver", "Walter", "Andrew", "Zurina", "Balasingam", "Maria", "Lan",
                "Chidi", "Ingrid", "Kenji", "Giulia", "Piotr", "Sara", "Emily", "Wei", "Claire"]
 REVIEWERS = ["A. Reviewer", "B. Checker", "C. Editor", "D. Analyst"]
+# Bottom lines are for readers (review.yml readability.max_grade): short sentences of common short words.
+PLAIN_WORDS = """sleep night bed rest pain mood stress dose harm risk use users people adults trial study leaf tea
+drug help less more some most few small large short long good poor bad late early often rarely each
+week day time habit effect change report test group study data rate sign need care doctor""".split()
+NO_STUDIES_EVERY = 40  # about one claim in 40 says that no study has tested it
+AS_OF = "2025-08"
 
 
 class Text:
@@ -94,6 +105,7 @@ class Review:
     sources: list[dict] = field(default_factory=list)
     articles: list[dict] = field(default_factory=list)
     notices: dict = field(default_factory=dict)
+    passages: dict = field(default_factory=dict)  # source key -> the sentences of its stored text
 
 
 def load_review_config() -> dict:
@@ -158,20 +170,42 @@ def _rationale(text: Text, certainty: list[dict], lowering: list[str], raising: 
     return rationale, certainty[top - rank]["id"]
 
 
+def _plain_sentence(rng: random.Random, lo: int = 9, hi: int = 14, phrase: str = "", mix: float = 0.2) -> str:
+    """A short sentence of mostly common words (a fifth from the technical WORDS), for readers."""
+    words = [rng.choice(WORDS) if rng.random() < mix else rng.choice(PLAIN_WORDS) for _ in range(rng.randint(lo, hi))]
+    if phrase:
+        words.insert(rng.randint(1, len(words) - 1), phrase)
+    return " ".join(words).capitalize() + "."
+
+
 def _bottom_line(text: Text, level: dict) -> str:
-    phrase = level.get("phrases") or []
-    first = text.words(4, 8) + ([phrase[0]] if phrase else []) + text.words(8, 16)
-    return " ".join(first).capitalize() + ". " + text.paragraph(text.rng.randint(20, 45))
+    """Four to six short sentences (about 60 words, as in the real review) that read at about school grade 8
+    (Flesch–Kincaid; the limit is 12) and speak as the certainty requires."""
+    rng = text.rng
+    phrases = level.get("phrases") or []
+    if level.get("no_evidence"):
+        first = _plain_sentence(rng, 5, 8).rstrip(".") + f", but {phrases[0]}."
+    else:
+        first = _plain_sentence(rng, phrase=phrases[0] if phrases else "")
+    return " ".join([first] + [_plain_sentence(rng) for _ in range(rng.randint(3, 5))])
 
 
 def make_claim(i: int, text: Text, review: Review, keys: list[str], home: int, today: dt.date) -> dict:
     rng, cfg = text.rng, review.config
-    topics = [t["id"] for t in cfg["topics"]]
-    certainty = cfg["certainty"]
+    topics = cfg["topics"]
+    scale = [c for c in cfg["certainty"] if c.get("graded", True) and not c.get("no_evidence")]
     topic = topics[i % len(topics)]
-    rationale, level_id = _rationale(text, certainty, [d["id"] for d in cfg["lowering_domains"]],
-                                     [d["id"] for d in cfg["raising_domains"]])
-    level = next(c for c in certainty if c["id"] == level_id)
+    if topic.get("dated_facts"):  # facts of law: not graded, true as of a date
+        level_id = next(c["id"] for c in cfg["certainty"] if c.get("graded", True) is False)
+        rationale = {"summary": text.paragraph(rng.randint(30, 60))}
+    elif i % NO_STUDIES_EVERY == NO_STUDIES_EVERY // 2:  # no study has tested the claim
+        level_id = next(c["id"] for c in cfg["certainty"] if c.get("no_evidence"))
+        rationale = {"summary": text.paragraph(rng.randint(30, 60))}
+    else:
+        rationale, level_id = _rationale(text, scale, [d["id"] for d in cfg["lowering_domains"]],
+                                         [d["id"] for d in cfg["raising_domains"]])
+    topic = topic["id"]
+    level = next(c for c in cfg["certainty"] if c["id"] == level_id)
     quotes = []
     for _ in range(rng.randint(1, 3)):
         a = home if rng.random() < 0.85 or len(review.articles) == 1 else rng.randrange(len(review.articles))
@@ -193,9 +227,11 @@ def make_claim(i: int, text: Text, review: Review, keys: list[str], home: int, t
         if rng.random() < 0.7:
             item["n"] = rng.randint(8, 30000)
         item["finding"] = text.paragraph(rng.randint(20, 40))
-        item["direction"] = rng.choice(cfg["directions"])["id"]
+        item["direction"] = "context" if level.get("no_evidence") else rng.choice(cfg["directions"])["id"]
         if rng.random() < 0.6:
             item["locator"] = rng.choice(LOCATORS)
+        item["excerpt"] = text.sentence(12, 30)  # the words of the source the finding rests on
+        review.passages[keys[k]].append(item["excerpt"])
         evidence.append(item)
     required = topic in cfg.get("safety_required_topics", [])
     safety: list = rng.sample(sorted(review.notices), rng.randint(1 if required else 0, 2))
@@ -203,7 +239,12 @@ def make_claim(i: int, text: Text, review: Review, keys: list[str], home: int, t
         safety.append({"level": rng.choice(cfg["notice_levels"])["id"], "title": text.title(2, 5),
                        "text": text.paragraph(rng.randint(20, 40))})
     reviewed = today - dt.timedelta(days=rng.randint(5, 300))
-    return {
+    first = reviewed - dt.timedelta(days=rng.randint(0, 400))
+    changelog = [{"date": first.isoformat(), "change": "First published.", "conclusion_changed": False}]
+    if first < reviewed and rng.random() < 0.3:
+        changelog.insert(0, {"date": reviewed.isoformat(), "conclusion_changed": rng.random() < 0.5,
+                             "change": _plain_sentence(rng, 6, 12, mix=0)})
+    claim = {
         "id": f"{'-'.join(rng.sample(WORDS, 3))}-{i:05d}", "claim": text.sentence(8, 18, markdown=True),
         "topic": topic, "claimed_in": quotes, "verdict": rng.choice(cfg["verdicts"])["id"], "certainty": level_id,
         "bottom_line": _bottom_line(text, level), "rationale": rationale, "evidence": evidence,
@@ -211,8 +252,17 @@ def make_claim(i: int, text: Text, review: Review, keys: list[str], home: int, t
         "safety": safety, "reviewed": reviewed.isoformat(),
         "review_by": (reviewed + dt.timedelta(days=730)).isoformat(),
         "reviewers": rng.sample(REVIEWERS, rng.randint(1, 2)),
-        "changelog": [{"date": reviewed.isoformat(), "change": text.sentence(6, 14), "conclusion_changed": False}],
+        "changelog": changelog,
     }
+    if level.get("no_evidence"):
+        claim["verdict"] = "unsupported" if "unsupported" in {v["id"] for v in cfg["verdicts"]} else claim["verdict"]
+    if topic_is_dated(cfg, topic):
+        claim["as_of"] = AS_OF
+    return claim
+
+
+def topic_is_dated(cfg: dict, topic: str) -> bool:
+    return any(t["id"] == topic and t.get("dated_facts") for t in cfg["topics"])
 
 
 def layout_article(article: dict, text: Text) -> None:
@@ -251,6 +301,7 @@ def generate(n: int, seed: int = 0, n_articles: int | None = None) -> Review:
     review = Review(n=n, config=load_review_config())
     review.sources = [make_source(i, text, seed) for i in range(max(1, n // 2))]
     keys = [s["key"] for s in review.sources]
+    review.passages = {key: [text.sentence(10, 24) for _ in range(rng.randint(1, 3))] for key in keys}
     review.notices = make_notices(text, review.config, keys)
     for a in range(n_articles or ARTICLES):
         review.articles.append({"id": f"article-{a + 1:04d}", "title": text.title(5, 10), "sentences": [],
@@ -259,7 +310,34 @@ def generate(n: int, seed: int = 0, n_articles: int | None = None) -> Review:
         review.claims.append(make_claim(i, text, review, keys, i * len(review.articles) // n, today))
     for article in review.articles:
         layout_article(article, text)
+    review.config = with_key_messages(review.config, review.claims)
     return review
+
+
+def with_key_messages(cfg: dict, claims: list[dict]) -> dict:
+    """The repository's scales, with key messages (review and topic level) that link to the synthetic claims:
+    each is stated at the certainty of the first claim it links to."""
+    cfg = dict(cfg)
+    by_topic: dict[str, list[dict]] = {}
+    for claim in claims:
+        by_topic.setdefault(claim["topic"], []).append(claim)
+
+    def message(group: list[dict], k: int) -> dict:
+        linked = group[k * 3:k * 3 + 3]
+        rng = random.Random(len(group) * 31 + k)
+        return {"text": " ".join(_plain_sentence(rng, 6, 10, mix=0) for _ in range(2)), "certainty": linked[0]["certainty"],
+                "claims": [c["id"] for c in linked]}
+
+    topics = []
+    for topic in cfg["topics"]:
+        topic = {key: value for key, value in topic.items() if key != "key_messages"}
+        group = by_topic.get(topic["id"], [])
+        if group:
+            topic["key_messages"] = [message(group, k) for k in range(min(3, (len(group) + 2) // 3))]
+        topics.append(topic)
+    cfg["topics"] = topics
+    cfg["key_messages"] = [message(claims, k) for k in range(min(6, (len(claims) + 2) // 3))]
+    return cfg
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -304,7 +382,7 @@ nav:
   - Safety: safety.md
   - Methodology: methodology.md
   - About: about.md
-"""
+{glossary}"""
 
 PAGES = {
     "index.md": "# Synthetic evidence review\n\n{intro}\n\n## Topics\n\n<!-- claimsite:topics -->\n\n"
@@ -316,7 +394,7 @@ PAGES = {
 
 
 def mkdocs_yml(n: int, **parts: str) -> str:
-    values = {"plugin": "  - claimsite\n", "topics": "claimsite:topics", "articles": "claimsite:articles",
+    values = {"plugin": "  - claimsite\n", "glossary": "  - Glossary: glossary.md\n", "topics": "claimsite:topics", "articles": "claimsite:articles",
               "extra": "exclude_docs: |\n  notices.yml\nwatch: [claims, sources, templates, review.yml]\n"}
     values.update(parts)
     return MKDOCS_YML.format(n=n, **values)
@@ -324,7 +402,7 @@ def mkdocs_yml(n: int, **parts: str) -> str:
 
 def write_project(root: Path, review: Review) -> None:
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "review.yml", root / "review.yml")
+    _dump(review.config, root / "review.yml")
     shutil.copytree(REPO / "templates", root / "templates", dirs_exist_ok=True)
     (root / "mkdocs.yml").write_text(mkdocs_yml(review.n), encoding="utf-8")
     content = root / "content"
@@ -333,12 +411,17 @@ def write_project(root: Path, review: Review) -> None:
     for name, page in PAGES.items():
         (content / name).write_text(page.format(intro=intro), encoding="utf-8")
     _dump({"notices": review.notices}, content / "notices.yml")
+    shutil.copy(REPO / "content" / "glossary.yml", content / "glossary.yml")
     for topic in review.config["topics"]:
         (root / "claims" / topic["id"]).mkdir(parents=True, exist_ok=True)
     for claim in review.claims:
         _dump(claim, root / "claims" / claim["topic"] / f"{claim['id']}.yaml")
     articles = root / "sources" / "articles"
     articles.mkdir(parents=True, exist_ok=True)
+    passages = root / "sources" / "passages"
+    passages.mkdir(parents=True, exist_ok=True)
+    for source in review.sources:
+        _dump(passage(source, review.passages[source["key"]]), passages / f"{source['key']}.yml")
     for start in range(0, len(review.sources), BIB_ENTRIES_PER_FILE):
         chunk = review.sources[start:start + BIB_ENTRIES_PER_FILE]
         (root / "sources" / f"refs-{start // BIB_ENTRIES_PER_FILE + 1:03d}.bib").write_text(bib_text(chunk), "utf-8")
@@ -349,6 +432,13 @@ def write_project(root: Path, review: Review) -> None:
                 "left_out": article["left_out"]}
         _dump(meta, articles / f"{article['id']}.yml")
         (articles / f"{article['id']}.txt").write_text(article["text"], encoding="utf-8")
+
+
+def passage(source: dict, sentences: list[str]) -> dict:
+    """A source's stored passages: its sentences, in paragraphs of up to four, as sources/passages/<key>.yml."""
+    paragraphs = [" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4)]
+    return {"source": source["key"], "seen": f"PubMed record, abstract: https://pubmed.ncbi.nlm.nih.gov/"
+            f"{source['fields']['pmid']}/", "read": dt.date(2026, 11, 21), "text": "\n\n".join(paragraphs) + "\n"}
 
 
 def make_project(root: Path, n: int, seed: int = 0, n_articles: int | None = None) -> Review:
