@@ -207,7 +207,7 @@ class ClaimsitePlugin(BasePlugin):
             cited = {project.sources[e.source].path for e in claim.evidence if e.source in project.sources}
             return (str(root / claim.path), *sorted(str(root / p) for p in cited))
         if spec.kind == "source":
-            citing = {c.path for c, _ in project.citations().get(spec.key, [])}
+            citing = {c.path for c, _ in self.site.citations.get(spec.key, [])}  # computed once per build, not per page
             return (str(root / project.sources[spec.key].path), *sorted(str(root / p) for p in citing))
         return None
 
