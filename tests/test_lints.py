@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from claimsite import builder
+from conftest import run_cli
 
 
 def set_claim(root, **fields):
@@ -54,3 +57,17 @@ def test_bottom_line_wording(mini, line, expected):
         assert found == []
     else:
         assert any(s == expected[0] and m.startswith(expected[1]) for s, m in found), found
+
+
+def test_a_missing_readability_library_is_one_message_not_a_traceback(mini, tmp_path):
+    """An environment installed before the readability lint existed gets told how to fix it."""
+    blocker = tmp_path / "no-textstat"
+    blocker.mkdir()
+    (blocker / "textstat.py").write_text("raise ImportError('textstat is not installed')\n")
+    env = dict(os.environ, PYTHONPATH=str(blocker))
+    config = mini / "review.yml"
+    config.write_text(config.read_text() + "\nreadability:\n  max_grade: 12\n")
+    result = run_cli("check", cwd=mini, env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "needs the textstat package" in result.stderr and "make check" in result.stderr
