@@ -47,7 +47,9 @@ def cmd_check(args) -> int:
     # Count what the lines above are labelled: under --strict every warning is printed as an error.
     warnings = len(items) - len(errors)
     made = len(errors) - sum(1 for d in items if d.severity == "error")
-    summary = (f"checked {project.claim_file_count} claims, {len(project.sources)} sources, {len(project.articles)} "
+    waiting = sum(1 for s in project.sources.values() if s.awaiting)
+    summary = (f"checked {project.claim_file_count} claims, {len(project.sources)} sources"
+               + (f" ({waiting} awaiting assessment)" if waiting else "") + f", {len(project.articles)} "
                f"articles in {time.perf_counter() - started:.2f} s: {len(errors)} error(s), {warnings} warning(s)"
                + (f" ({made} warning(s) counted as errors under --strict)" if made else ""))
     print(summary, file=sys.stderr)

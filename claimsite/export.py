@@ -8,7 +8,7 @@ import datetime as dt
 import io
 import json
 
-from .model import Adjustment, ChangeEntry, Claim, Evidence, InlineNotice, Project, Quote, Rationale
+from .model import Adjustment, Awaiting, ChangeEntry, Claim, Evidence, InlineNotice, Project, Quote, Rationale
 from .references import parse_authors
 
 FORMAT_VERSION = 1
@@ -35,6 +35,7 @@ def claim_to_dict(claim: Claim) -> dict:
         "evidence": [{k: v for k, v in (("source", e.source), ("design", e.design), ("population", e.population),
                                         ("n", e.n), ("finding", e.finding), ("direction", e.direction),
                                         ("locator", e.locator), ("excerpt", e.excerpt)) if v is not None} for e in claim.evidence],
+        **({"awaiting": [{"source": a.source, "note": a.note} for a in claim.awaiting]} if claim.awaiting else {}),
         "caveats": list(claim.caveats),
         "safety": [s if isinstance(s, str) else {"level": s.level, "text": s.text, **({"title": s.title} if s.title else {})}
                    for s in claim.safety],
@@ -68,6 +69,7 @@ def claim_from_dict(data: dict) -> Claim:
         changelog=tuple(ChangeEntry(dt.date.fromisoformat(e["date"]), e["change"], e["conclusion_changed"])
                         for e in data.get("changelog", ())),
         as_of=data.get("as_of"),
+        awaiting=tuple(Awaiting(a["source"], a["note"]) for a in data.get("awaiting", ())),
     )
 
 
@@ -122,6 +124,8 @@ def csl_json(project: Project) -> str:
     items = []
     for key in sorted(project.sources):
         s = project.sources[key]
+        if s.awaiting:  # not a finished reference (no authors or title seen); claims.json lists it under awaiting
+            continue
         item = {"id": key, "type": _CSL_TYPES.get(s.entry_type, "document"), "title": s.title}
         people = parse_authors(s.get("author")) if s.get("author") else []
         authors = [{"literal": a.last} if not a.initials else {"family": a.last, "given": a.initials}

@@ -18,7 +18,7 @@ from pathlib import Path
 from .cache import ParseCache, engine_salt
 from .config import Config
 from .diagnostics import CONTROL, Report, has_control
-from .model import (Adjustment, Article, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, PartialClaim,
+from .model import (Adjustment, Article, Awaiting, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, PartialClaim,
                     Passage, Project, Quote, Rationale, Source, Term, UnparsedClaim)
 from .schema import Validator, validator_for
 from .text import normalize
@@ -35,7 +35,7 @@ RESERVED_SLUGS = {"index"}  # sources/index.md is the References page
 # Fields shown on the site: only these are decoded from LaTeX (decoding is the slow part of BibTeX reading).
 DISPLAYED = {"author", "editor", "title", "journal", "journaltitle", "booktitle", "publisher", "organization",
              "institution", "howpublished", "note", "verified", "year", "date", "volume", "number", "pages",
-             "urldate", "annote", "annotation", "extra"}
+             "urldate", "annote", "annotation", "extra", "awaiting"}
 _VERIFIED_NOTE = re.compile(r"(?im)^\s*verified\s*:\s*(.+)$")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -146,6 +146,9 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
                    for s in doc["safety"])
     lines = dict(doc.lines)
     lines["safety_items"] = list(doc["safety"].lines)
+    waiting = doc.get("awaiting") or LList()
+    awaiting = tuple(Awaiting(a["source"], a["note"], waiting.line_of(i), a.line_of("source"))
+                     for i, a in enumerate(waiting))
     log = doc["changelog"]
     changelog = tuple(sorted((ChangeEntry(_date(e["date"]), e["change"], e["conclusion_changed"], log.line_of(i))
                               for i, e in enumerate(log)), key=lambda e: e.date, reverse=True))
@@ -154,7 +157,7 @@ def _build_claim(doc: LDict, rel: str) -> Claim:
         certainty=doc["certainty"], bottom_line=doc["bottom_line"], rationale=rationale, evidence=evidence,
         caveats=tuple(doc["caveats"]), safety=safety, reviewed=_date(doc["reviewed"]),
         review_by=_date(doc.get("review_by")), reviewers=tuple(doc.get("reviewers") or ()), path=rel, lines=lines,
-        changelog=changelog, as_of=doc.get("as_of"),
+        changelog=changelog, as_of=doc.get("as_of"), awaiting=awaiting,
     )
 
 
@@ -213,6 +216,8 @@ def _partial_claim(doc: LDict, rel: str, bad: set[int]) -> PartialClaim:
     sources = []
     if isinstance(doc.get("evidence"), LList):
         sources = [(e["source"], e.line_of("source")) for e in doc["evidence"] if ok(e, "source")]
+    if isinstance(doc.get("awaiting"), LList):
+        sources += [(a["source"], a.line_of("source")) for a in doc["awaiting"] if ok(a, "source")]
     notices = []
     safety = doc.get("safety")
     if isinstance(safety, LList):
@@ -462,6 +467,11 @@ def _normalise_fields(fields: dict, lines: dict) -> None:
             fields[name] = " ".join(fields[name].split())
 
 
+SCHOLARLY = frozenset({"article", "inproceedings", "conference", "incollection", "inbook", "book", "phdthesis",
+                       "mastersthesis", "thesis"})  # works a reader expects to carry their authors
+BRACKETED = re.compile(r"^\s*\[.*\]\s*$", re.S)  # "[A description of the study]": a placeholder, not a title
+
+
 def _check_source(source: Source, path: Path, report: Report) -> None:
     line = source.line
     if not (source.doi or source.pmid or source.url):
@@ -483,8 +493,25 @@ def _check_source(source: Source, path: Path, report: Report) -> None:
                      "a PMCID looks like PMC1234567")
     if source.url and not re.match(r"^https?://[^\s/$.?#].\S*$", source.url):
         report.error(path, source.field_lines.get("url", line), f"source '{source.key}': url must start with http:// or https://")
-    if not source.title:
-        report.error(path, line, f"source '{source.key}' has no title")
+    awaiting = source.awaiting
+    if awaiting and len(awaiting.split()) < 3:
+        report.error(path, source.field_lines.get("awaiting", line),
+                     f"source '{source.key}': 'awaiting' must say why the work is not counted yet",
+                     "e.g. awaiting = {The records seen do not show the authors or the title}")
+    if not source.title and not awaiting:
+        report.error(path, line, f"source '{source.key}' has no title",
+                     "copy the title from the record you looked up; if no record you can see shows it, "
+                     "mark the entry awaiting = {why} and list it under a claim's awaiting: instead of its evidence")
+    elif BRACKETED.match(source.title):
+        report.error(path, source.field_lines.get("title", line),
+                     f"source '{source.key}': the title '{source.title[:60]}' is a description in brackets, not the "
+                     "work's title", "copy the real title from the record you looked up; if no record shows it, leave "
+                     "the title out and mark the entry awaiting = {why}")
+    if source.entry_type in SCHOLARLY and not awaiting and not (source.get("author") or source.get("editor")):
+        report.error(path, line, f"source '{source.key}' is a scholarly work ({source.entry_type}) that names no authors",
+                     "copy the authors from the record you looked up (a group as author = {{Group Name}}); if no "
+                     "record you can see shows them, mark the entry awaiting = {why} and list it under a claim's "
+                     "awaiting: instead of its evidence")
     if not source.get(VERIFIED_FIELD):
         report.error(path, line, f"source '{source.key}' does not say how it was verified",
                      "add verified = {YYYY-MM-DD: where the record was seen, e.g. PubMed record PMID ...}, "

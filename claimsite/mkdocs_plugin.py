@@ -204,10 +204,12 @@ class ClaimsitePlugin(BasePlugin):
         project, root = self.site.project, self.site.config.root
         if spec.kind == "claim":
             claim = project.claims_by_id()[spec.key]
-            cited = {project.sources[e.source].path for e in claim.evidence if e.source in project.sources}
+            cited = {project.sources[k].path for k in (*(e.source for e in claim.evidence),
+                                                          *(a.source for a in claim.awaiting)) if k in project.sources}
             return (str(root / claim.path), *sorted(str(root / p) for p in cited))
         if spec.kind == "source":
             citing = {c.path for c, _ in self.site.citations.get(spec.key, [])}  # computed once per build, not per page
+            citing.update(c.path for c in self.site.awaited.get(spec.key, []))
             return (str(root / project.sources[spec.key].path), *sorted(str(root / p) for p in citing))
         return None
 

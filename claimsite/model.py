@@ -39,6 +39,17 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Awaiting:
+    """A study known to bear on a claim but not counted: its record is incomplete (the Cochrane reviews'
+    "studies awaiting classification"). It names a source marked ``awaiting`` in the BibTeX."""
+
+    source: str
+    note: str
+    line: int = field(default=0, compare=False)
+    source_line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Adjustment:
     domain: str
     by: int
@@ -103,6 +114,7 @@ class Claim:
     lines: dict = field(compare=False, hash=False, repr=False)
     changelog: tuple[ChangeEntry, ...] = ()  # newest first
     as_of: str | None = None  # a dated fact: YYYY-MM or YYYY-MM-DD up to which the bottom line was true
+    awaiting: tuple[Awaiting, ...] = ()  # studies known but not counted (their record is incomplete)
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -190,6 +202,11 @@ class Source:
     @property
     def year(self) -> str:
         return self.get("year")
+
+    @property
+    def awaiting(self) -> str:
+        """Why the work is not counted as evidence yet (its record is incomplete), or ''."""
+        return self.get("awaiting")
 
 
 @dataclass(frozen=True)

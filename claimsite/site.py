@@ -101,6 +101,10 @@ class Site:
         self.repo_url = repo_url.rstrip("/")
         self.references: dict[str, Reference] = {k: format_reference(s) for k, s in project.sources.items()}
         self.citations = project.citations()
+        self.awaited: dict[str, list[Claim]] = {}  # source key -> claims listing it as not yet counted
+        for claim in project.claims:
+            for waiting in claim.awaiting:
+                self.awaited.setdefault(waiting.source, []).append(claim)
         self.by_topic = project.claims_by_topic()
         self.claims = {c.id: c for c in project.claims}
         self.levels = {name: self.config.lookup(name) for name in
@@ -178,7 +182,8 @@ class Site:
         if spec.kind == "source":
             return self._template("source.html").render(ctx, ref=self.references[spec.key],
                                                         source=self.project.sources[spec.key],
-                                                        cited=self.citations.get(spec.key, []))
+                                                        cited=self.citations.get(spec.key, []),
+                                                        awaited=self.awaited.get(spec.key, []))
         if spec.kind == "article":
             article = self.project.articles[spec.key]
             claims = self.article_claims(article)
@@ -199,7 +204,9 @@ class Site:
             return self._template("glossary.html").render(ctx, terms=terms)
         if spec.kind == "sources-index":
             refs = sorted(self.references.values(), key=lambda r: (r.authors.lower(), r.title.lower()))
-            return self._template("sources_index.html").render(ctx, refs=refs)
+            waiting = [r for r in refs if self.project.sources[r.key].awaiting]
+            return self._template("sources_index.html").render(
+                ctx, refs=[r for r in refs if not self.project.sources[r.key].awaiting], waiting=waiting)
         raise ValueError(f"unknown page kind {spec.kind}")
 
     def render_placeholders(self, markdown: str, base: str) -> str:
@@ -235,6 +242,8 @@ class Site:
 
     def sections(self, spec: PageSpec) -> set[str]:
         """Element ids a generated page will have (its table of contents and link targets)."""
+        if spec.kind == "sources-index":
+            return {"not-yet-counted"} if any(s.awaiting for s in self.project.sources.values()) else set()
         if spec.kind != "claim":
             return set()
         claim = self.claims[spec.key]
@@ -249,6 +258,8 @@ class Site:
         if refs:
             ids.add("references")
             ids.update(f"ref-{n}" for n, _ in refs)
+        if claim.awaiting:
+            ids.add("not-yet-counted")
         if self.changes(claim):
             ids.add("history")
         used = self.claim_terms(claim)

@@ -123,6 +123,20 @@ def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
         check_quote(path, quote, project, report, indexes, intended)
     for item in claim.evidence:
         check_source_ref(path, item.source, item.source_line, project, report)
+        source = project.sources.get(item.source)
+        if source is not None and source.awaiting:
+            report.error(path, item.source_line, f"source '{item.source}' is awaiting assessment and cannot be "
+                         f"counted as evidence ({source.path}:{source.field_lines.get('awaiting', source.line)})",
+                         "list it under awaiting: with a note, or complete its record and remove its awaiting field")
+    for waiting in claim.awaiting:
+        check_source_ref(path, waiting.source, waiting.source_line, project, report)
+        source = project.sources.get(waiting.source)
+        if source is not None and not source.awaiting:
+            report.error(path, waiting.source_line, f"source '{waiting.source}' is listed as awaiting assessment "
+                         "but its record is complete", "count it in evidence: instead")
+        if any(item.source == waiting.source for item in claim.evidence):
+            report.error(path, waiting.source_line, f"source '{waiting.source}' is both evidence and awaiting "
+                         "assessment", "keep it in one of the two lists")
     notices = project.notices
     items = claim.lines.get("safety_items", [])
     for index, notice in enumerate(claim.safety):
@@ -478,6 +492,9 @@ def check_notices(project: Project, report: Report) -> None:
         for key in notice.sources:
             if key not in project.sources:
                 report.error(notice.path, notice.line, f"notice '{notice.id}' cites unknown source '{key}'")
+            elif project.sources[key].awaiting:
+                report.error(notice.path, notice.line, f"notice '{notice.id}' cites '{key}', which is awaiting "
+                             "assessment", "a safety notice rests only on sources whose record is complete")
 
 
 def _check_duplicate_identifiers(project: Project, report: Report) -> None:
@@ -581,6 +598,7 @@ def validate(project: Project, report: Report, today: dt.date | None = None, *, 
 
         check_changelog(project, report, today)
     cited = {item.source for claim in project.claims for item in claim.evidence}
+    cited |= {waiting.source for claim in project.claims for waiting in claim.awaiting}
     cited |= {key for claim in project.partial_claims for key, _ in claim.sources}
     cited |= {key for claim in project.unparsed_claims for key in claim.sources}
     for notice in project.notices.values():
