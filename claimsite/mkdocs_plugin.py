@@ -21,7 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import get_build_datetime
 
 from . import builder, export, htmlfix
@@ -66,6 +66,16 @@ def _remove_page(dest: str, site_dir: str) -> None:
             os.rmdir(folder)
     except OSError:
         pass
+
+
+def _toc_first(toc, item: AnchorLink) -> None:
+    """Put ``item`` first in a page's table of contents (under the page title, when there is one): the key
+    messages come from a placeholder, so Markdown's table of contents does not know their heading."""
+    items = toc.items
+    if len(items) == 1 and items[0].level == 1:
+        items = items[0].children
+    if all(existing.id != item.id for existing in items):
+        items.insert(0, item)
 
 
 def _render_generated(page, config, files) -> None:
@@ -241,6 +251,8 @@ class ClaimsitePlugin(BasePlugin):
                 from .reference import card_tables
 
                 html = card_tables(html)
+            if 'id="key-messages"' in html:
+                _toc_first(page.toc, AnchorLink("Key messages", "key-messages", 2))
             return link_phone_numbers(html)
         # The body is rendered in on_page_context, just before the page is written, and dropped after:
         # MkDocs keeps every page's content until the end of the build, which at 10,000 claims was the

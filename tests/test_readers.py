@@ -59,6 +59,14 @@ def test_home_and_topic_open_with_key_messages(mini_site):
     assert 'id="key-messages"' not in (mini_site / "topics/effects/index.html").read_text()  # none configured
 
 
+def test_the_home_pages_table_of_contents_starts_with_the_key_messages(mini_site):
+    html = (mini_site / "index.html").read_text(encoding="utf-8")
+    toc = html[html.index('aria-label="Table of contents"'):]
+    toc = toc[:toc.index("</nav>")]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert anchors and anchors[0] == "key-messages" and anchors.count("key-messages") == 1, anchors
+
+
 def test_the_reviews_home_page_answers_both_questions_first(repo_site):
     block = check_key_messages(repo_site, "index.html", range(3, 7))
     text = re.sub(r"<[^>]+>", "", block).lower()
