@@ -104,6 +104,12 @@ def payload_project(tmp: Path) -> Path:
     _sub(root, b, "verified = {2026-01-15: fixture entry for tests}\n}", f"verified = {{2026-01-15: fixture {bp}}}\n}}")
     _sub(root, b, "author = {{Demo Food Agency}}", f"author = {{{{Agency {bp}}}}}")
     _sub(root, b, "title = {Caffeine: how much is too much?}", f"title = {{How much {bp}}}")
+    # a study awaiting assessment: its reason (BibTeX) and its note (claim) are shown on three pages
+    with (root / b).open("a", encoding="utf-8") as handle:
+        handle.write(f"\n@article{{doe2025diary,\n  awaiting = {{No record shows the authors {bp}}},\n"
+                     f"  journal = {{Journal {bp}}},\n  year = {{2025}},\n  doi = {{10.1234/jds.2025.7}},\n"
+                     f"  verified = {{2026-01-15: fixture {bp}}}\n}}\n")
+    _sub(root, c, "caveats:", f"awaiting:\n  - {{source: doe2025diary, note: {_q('Diary ' + p)}}}\ncaveats:")
     return root
 
 
@@ -134,6 +140,9 @@ def test_payload_is_text_in_every_page_feed_stylesheet_and_search_index(payload_
     assert "onerror=alert(1)" in re.search(r"<title>(.*?)</title>", topic, re.S).group(1)
     claim = (payload_site / "claims/coffee-wakes-you-up/index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in claim
+    waiting = claim[claim.index('id="not-yet-counted"'):]
+    assert "<li><p>Diary &quot;'&gt;&lt;img src=x onerror=alert(1)&gt;" in waiting
+    assert "No record shows the authors" in waiting
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
