@@ -97,8 +97,9 @@ def cmd_serve(args) -> int:
     project, report = builder.check(root)
     _print_diagnostics(report.sorted(), "text", False)
     if report.failed():
-        print("fix the errors above first; serve shows the last good state of the review", file=sys.stderr)
-        return 1
+        print(f"the review has {len(report.errors())} error(s); the preview shows them until they are fixed, "
+              "then builds the site", file=sys.stderr)
+        builder._PRELOADED[str(root)] = (project, report)  # printed above: the first build does not repeat them
     import logging
 
     builder.show_mkdocs_log(logging.INFO)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, get_toc
 from mkdocs.utils import get_build_datetime
 
@@ -102,15 +102,25 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_startup(self, *, command, dirty):
         self.dirty_serve = command == "serve" and dirty
+        self.serving = command == "serve"
 
     def on_config(self, config, **_):
         root = Path(config.config_file_path).resolve().parent
         strict = bool(config.strict)
+        self.broken = False
         project, report = builder.take_preloaded(root)
+        preloaded = project is not None  # the caller has printed its diagnostics
         if project is None:
             project, report = builder.check(root)
             for item in report.sorted():
                 (log.error if item.severity == "error" else log.warning)(item.format())
+        if report.failed() and getattr(self, "serving", False) and not self.built_once:
+            # `serve` on a review that is broken from the start: build nothing now; the preview
+            # shows the errors (serve.guard) and the first save without errors builds the site.
+            self.broken = True
+            config.nav = []
+            return config
+        if not preloaded:
             if report.failed():
                 raise PluginError(f"the review has {len(report.errors())} error(s); run `python build.py check`")
         else:
@@ -165,6 +175,8 @@ class ClaimsitePlugin(BasePlugin):
         return paths
 
     def on_files(self, files, *, config):
+        if self.broken:
+            return Files([])
         glossary = self.site.config.glossary_file
         for file in list(files):  # the glossary's data file is read, not published
             if glossary is not None and file.abs_src_path and Path(file.abs_src_path).resolve() == glossary.resolve():
@@ -265,7 +277,7 @@ class ClaimsitePlugin(BasePlugin):
 
     def on_env(self, env, *, config, files):
         env.globals["claimsite_nav_cache"] = {}  # see templates/main.html; new for every build
-        if env.bytecode_cache is None:
+        if env.bytecode_cache is None and not self.broken:
             env.bytecode_cache = bytecode_cache(self.site.config.root)
         return env
 
@@ -298,7 +310,7 @@ class ClaimsitePlugin(BasePlugin):
         return htmlfix.repair(output_content)
 
     def on_post_build(self, *, config):
-        self.built_once = True
+        self.built_once = not self.broken
 
     def on_serve(self, server, *, config, builder):
         """While the review has errors, every page of the preview is an error page naming file, line and

@@ -86,6 +86,9 @@ def guard(server, root: Path) -> None:
 
     server.builder = checked_build
     server._serve_request = request
+    errors = pipeline.check(root)[1].errors()  # broken from the start: the first build made no pages
+    if errors:
+        state["page"] = error_page(errors)
     # the review's own files, whether or not mkdocs.yml lists them under `watch:`
     from .config import load_config
 

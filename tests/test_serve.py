@@ -114,6 +114,35 @@ def test_dirty_serve_follows_bibtex_edits_deleted_and_new_claims(served):
     assert "Coffee sharpens focus for hours." not in body
 
 
+def test_serve_starts_on_a_review_broken_from_the_start_and_builds_once_it_is_fixed(tmp_path):
+    root = make_project(tmp_path, "mini")
+    claim = root / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    original = edit(claim, 'verdict: "true"', "verdict: unsuported")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/demo/"
+    try:
+        status, body, _ = wait_for(base, lambda s, b: s == 500, 90)
+        assert status == 500, f"serve did not start on the broken review: {status}"
+        assert "claims/effects/coffee-wakes-you-up.yaml:7" in body and "unsuported" in body
+        assert "livereload" in body
+        claim.write_text(original)
+        page = base + "claims/coffee-wakes-you-up/"
+        status, body, took = wait_for(page, lambda s, b: s == 200, 60)
+        assert status == 200 and "Coffee makes people more alert within minutes." in body, f"{status} after {took:.1f} s"
+        status, body = fetch(base + "data/claims.json")  # a full first build: the open data are there too
+        assert status == 200 and '"coffee-wakes-you-up"' in body
+    finally:
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output = ""
+    assert "Traceback" not in output, output
+
+
 def test_a_busy_port_is_one_clear_line(mini):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
