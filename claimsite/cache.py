@@ -132,11 +132,15 @@ def _conversions(cls: type) -> tuple:
         for index, f in enumerate(fields(cls)):
             kind = str(f.type)
             if kind.startswith("tuple"):
-                found.append((index, tuple))
+                found.append((index, _tuple))
             elif kind.startswith(("dt.date", "datetime.date")):
                 found.append((index, _date))
         found = _CONVERT[cls] = tuple(found)
     return found
+
+
+def _tuple(value):
+    return None if value is None else tuple(value)
 
 
 def _date(value):

@@ -225,7 +225,29 @@ def _partial_claim(doc: LDict, rel: str, bad: set[int]) -> PartialClaim:
                    if isinstance(s, str) and safety.line_of(i) not in bad]
     reviewed = _date(doc["reviewed"]) if ok(doc, "reviewed") else None
     return PartialClaim(rel, doc["id"] if ok(doc, "id") else None, tuple(quotes), tuple(sources), tuple(notices),
-                        reviewed, doc.line_of("reviewed"))
+                        reviewed, doc.line_of("reviewed"), _partial_grade(doc, ok, bad))
+
+
+def _partial_grade(doc: LDict, ok, bad: set[int]) -> tuple[str, int, str, int, int] | None:
+    """The GRADE arithmetic of a claim with schema errors, when every part of it is valid."""
+    rationale = doc.get("rationale")
+    if not (ok(doc, "certainty") and ok(rationale, "starting_level")):
+        return None
+    levels = []
+    for key in ("lowered", "raised"):
+        block = rationale.get(key)
+        if block is None:
+            levels.append(0)
+            continue
+        if not isinstance(block, LDict) or rationale.line_of(key) in bad:
+            return None
+        total = 0
+        for name, item in block.items():
+            if block.line_of(name) in bad or not ok(item, "by", int) or isinstance(item["by"], bool):
+                return None
+            total += item["by"]
+        levels.append(total)
+    return doc["certainty"], doc.line_of("certainty"), rationale["starting_level"], levels[0], levels[1]
 
 
 _SOURCE_LINE = re.compile(r"^\s*(?:-\s+)?source\s*:\s*[\"']?([A-Za-z0-9_:.+\-]+)", re.M)

@@ -144,6 +144,8 @@ class PartialClaim:
     notices: tuple[tuple[str, int], ...] = ()  # (shared notice id, line) of safety entries
     reviewed: dt.date | None = None
     reviewed_line: int = 0
+    # (certainty, its line, starting level, levels lowered, levels raised) when all of them are valid
+    grade: tuple[str, int, str, int, int] | None = None
 
     @property
     def first_published(self) -> dt.date:

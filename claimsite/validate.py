@@ -112,6 +112,21 @@ def check_partial(claim, project: Project, report: Report, today: dt.date, index
     if claim.reviewed and claim.reviewed > today + dt.timedelta(days=project.config.future_date_grace_days):
         report.error(claim.path, claim.reviewed_line, f"review date {claim.reviewed} is in the future",
                      "use the date the review was done")
+    if claim.grade:
+        _check_partial_grade(claim, project.config, report)
+
+
+def _check_partial_grade(claim, config, report: Report) -> None:
+    """The arithmetic of a claim with schema errors, so fixing them does not reveal a second round."""
+    certainty, line, start, lowered, raised = claim.grade
+    levels = config.lookup("certainty")
+    if certainty not in levels or start not in levels or not (levels[certainty].on_grade_scale and levels[start].on_grade_scale):
+        return
+    expected = config.level_at(config.rank(start) - lowered + raised).id
+    if expected != certainty:
+        report.error(claim.path, line, f"certainty '{certainty}' does not follow from the rationale: starting level "
+                     f"'{start}', lowered {lowered}, raised {raised} gives '{expected}'",
+                     "fix the certainty or the domains in rationale.lowered / rationale.raised")
 
 
 def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,

@@ -167,6 +167,20 @@ def test_a_claim_with_four_problems_reports_all_four_in_one_run(mini):
     assert "checked 2 claims," in result.stderr  # the invalid claim is counted
 
 
+def test_grade_arithmetic_is_checked_on_a_claim_that_also_has_schema_errors(mini):
+    claim = mini / "claims" / "effects" / "coffee-wakes-you-up.yaml"
+    claim.write_text(claim.read_text().replace('verdict: "true"', "verdict: unsuported")
+                     .replace("  starting_level: high\n", "  starting_level: high\n  lowered:\n"
+                              "    indirectness: {by: 1, why: Students only.}\n"))
+    result = run_cli("check", cwd=mini)
+    found = diagnostics(result.stderr)
+    assert "claims/effects/coffee-wakes-you-up.yaml:7: error: 'verdict' has value 'unsuported', which is not allowed" in found
+    assert "claims/effects/coffee-wakes-you-up.yaml:8: error: certainty 'high' does not follow from the rationale: " \
+           "starting level 'high', lowered 1, raised 0 gives 'low'" in found, found
+    again = run_cli("check", cwd=mini)  # the same from the parse cache
+    assert diagnostics(again.stderr) == found
+
+
 def test_a_claim_that_is_not_yaml_causes_no_follow_on_warnings(mini):
     claim = mini / "claims" / "effects" / "coffee-wakes-you-up.yaml"
     claim.write_text(claim.read_text().replace("topic: effects", "topic: [effects"))
