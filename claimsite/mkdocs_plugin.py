@@ -244,6 +244,8 @@ class ClaimsitePlugin(BasePlugin):
         spec = self.specs.get(page.file.src_uri)
         if spec is not None:
             page.meta["title"] = spec.title
+            if spec.kind == "claim":
+                page.meta["description"] = self.site.claim_description(self.site.claims[spec.key])
             page.render = types.MethodType(_render_generated, page)
             if spec.kind in ("claim", "source", "topic", "article", "map", "reviews", "sources-index", "glossary"):
                 # indexed from the data in on_page_context; listing pages not at all (their items are)

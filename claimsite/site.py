@@ -155,7 +155,11 @@ class Site:
         specs.append(PageSpec("map.md", "Evidence map", "map", "", True))
         if self.glossary:
             specs.append(PageSpec("glossary.md", "Glossary", "glossary", "", True))
-        specs += [PageSpec(self.claim_uri(c.id), page_title(c.claim), "claim", c.id, False) for c in self.project.claims]
+        # a claim page's title (browser tab, search result, shared link) gives the verdict first: the
+        # claim alone, often false, would read as the site's own statement
+        verdicts = self.levels["verdicts"]
+        specs += [PageSpec(self.claim_uri(c.id), page_title(f"{verdicts[c.verdict].label}: {plain_text(c.claim)}"),
+                           "claim", c.id, False) for c in self.project.claims]
         specs += [PageSpec(self.source_uri(k), page_title(self.references[k].title or self.references[k].short), "source", k, False)
                   for k in sorted(self.project.sources)]
         return specs
@@ -539,6 +543,13 @@ class Site:
 
     _STUDY_TYPES = {"article", "inproceedings", "incollection", "inbook", "book", "phdthesis", "mastersthesis",
                     "thesis", "unpublished"}
+
+    def claim_description(self, claim: Claim, limit: int = 200) -> str:
+        """The page description (search results, link previews): the verdict sentence, then the bottom line."""
+        text = f"{self.verdict_sentence(claim)} {plain_text(claim.bottom_line)}"
+        if len(text) > limit:
+            text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        return page_title(text)
 
     def verdict_sentence(self, claim: Claim) -> str:
         """The plain sentence joining the claim's verdict and certainty (``verdict_sentences`` in review.yml)."""
