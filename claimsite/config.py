@@ -97,6 +97,9 @@ class Config:
     glossary_file: Path | None = None
     verdict_sentences: tuple[VerdictSentence, ...] = ()
     central_topics: tuple[str, ...] = ()  # an article's central claims (the rest are background)
+    article_notices: tuple[str, ...] = ()  # shared notices shown on every reviewed article's page
+    topic_notices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (topic id, notices shown on its page)
+    notice_lines: tuple[tuple[str, int], ...] = ()  # ("article_notices" or a topic id, line in review.yml)
 
     def verdict_sentence(self, verdict: str, certainty: str) -> str:
         """The most specific sentence: for the verdict and certainty, the certainty alone, the verdict alone."""
@@ -141,6 +144,9 @@ class Config:
         rank = max(1, min(rank, len(levels)))
         return levels[len(levels) - rank]
 
+    def notices_for_topic(self, topic_id: str) -> tuple[str, ...]:
+        return dict(self.topic_notices).get(topic_id, ())
+
     def lookup(self, scale: str) -> dict[str, Level]:
         return {level.id: level for level in getattr(self, scale)}
 
@@ -176,7 +182,7 @@ def _levels(doc: LDict, key: str, path: Path, *, min_items: int = 1) -> tuple[Le
         seen.add(item["id"])
         flags = _FLAGS.get(key, ())
         unknown = set(item) - {"id", "label", "description", "symbol", "color", "wording", "phrases", *flags} \
-            - ({"key_messages"} if key == "topics" else set())
+            - ({"key_messages", "notices"} if key == "topics" else set())
         if unknown:
             raise _fail(path, item.line_of(sorted(unknown)[0]), f"unknown key '{sorted(unknown)[0]}' in '{key}'")
         phrases = item.get("phrases") or []
@@ -233,7 +239,7 @@ def load_config(root: Path | str) -> Config:
     known = {"title", "paths", "safety_required_topics", "review_interval_days", "future_date_grace_days",
              "topics", "verdicts", "certainty", "directions", "notice_levels", "lowering_domains", "raising_domains",
              "publisher", "scorecard", "key_messages", "readability", "require_excerpts",
-             "verdict_sentences", "central_topics"}
+             "verdict_sentences", "central_topics", "article_notices"}
     for key in doc:
         if key not in known:
             raise _fail(path, doc.line_of(key), f"unknown setting '{key}'; known settings: {', '.join(sorted(known))}")
@@ -292,7 +298,23 @@ def load_config(root: Path | str) -> Config:
         require_excerpts=require_excerpts,
         verdict_sentences=_verdict_sentences(doc, path),
         central_topics=_central_topics(doc, path, topics),
+        article_notices=_notice_ids(doc, "article_notices", path),
+        topic_notices=tuple((item["id"], _notice_ids(item, "notices", path))
+                            for item in doc["topics"] if item.get("notices") is not None),
+        notice_lines=(("article_notices", doc.line_of("article_notices")),
+                      *((item["id"], item.line_of("notices")) for item in doc["topics"] if item.get("notices") is not None)),
     )
+
+
+def _notice_ids(doc: LDict, key: str, path: Path) -> tuple[str, ...]:
+    """A list of shared notice ids (content/notices.yml); `check` reports ids that are not defined."""
+    value = doc.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and SLUG.match(v) for v in value):
+        raise _fail(path, doc.line_of(key), f"'{key}' must be a list of notice ids from the notices file",
+                    "e.g. [dependence-withdrawal, sedative-combinations]")
+    return tuple(value)
 
 
 def _verdict_sentences(doc: LDict, path: Path) -> tuple[VerdictSentence, ...]:

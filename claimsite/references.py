@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Author, Source
 
@@ -184,3 +184,18 @@ def format_reference(source: Source) -> Reference:
         accessed=source.get("urldate"), verified=source.get("verified"), note=source.get("note"),
         short=short_citation(people, authors or _unnamed(container, title), year),
     )
+
+
+def distinguish_shorts(refs: dict[str, Reference]) -> dict[str, Reference]:
+    """Two works whose short citations are the same ("Smith et al. 2022") become 2022a and 2022b, in
+    order of title, as author-date styles do: a reader can tell which one a page means."""
+    groups: dict[str, list[Reference]] = {}
+    for ref in refs.values():
+        groups.setdefault(ref.short, []).append(ref)
+    out = dict(refs)
+    for short, same in groups.items():
+        if len(same) < 2 or not re.search(r"\d{4}$", short):
+            continue
+        for letter, ref in zip("abcdefghijklmnopqrstuvwxyz", sorted(same, key=lambda r: (r.title.lower(), r.key))):
+            out[ref.key] = replace(ref, short=short + letter)
+    return out

@@ -67,6 +67,12 @@ def page_title(text: str) -> str:
     return flat.replace("<", "‹").replace(">", "›").replace("&", "＆").replace('"', "”")
 
 
+def full_stop(text) -> str:
+    """``text`` ending in one full stop ("Inc." and "et al." are not given a second)."""
+    text = str(text).rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def breakable_url(url: str) -> Markup:
     """A web address as text that may wrap after / . ? & = (so a line never breaks inside a word)."""
     pieces = re.split(r"(?<=[/.?&=_-])(?![/.?&=_-])", url or "")
@@ -166,5 +172,6 @@ def make_environment(templates_dir: Path, cache_root: Path | None = None) -> Env
     env.filters["md_inline"] = markdown_inline
     env.filters["human_date"] = human_date
     env.filters["breakable_url"] = breakable_url
+    env.filters["stop"] = full_stop
     env.globals["escape"] = escape
     return env

@@ -17,7 +17,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .model import Article, ChangeEntry, Claim, InlineNotice, Project
-from .references import Reference, format_reference
+from .references import Reference, distinguish_shorts, format_reference
 from .render import link_phone_numbers, make_environment, page_title
 from .schema import claim_schema
 from .text import normalize
@@ -99,7 +99,8 @@ class Site:
         self.site_url = site_url if not site_url or site_url.endswith("/") else site_url + "/"
         self.build_date = build_date or dt.date.today()
         self.repo_url = repo_url.rstrip("/")
-        self.references: dict[str, Reference] = {k: format_reference(s) for k, s in project.sources.items()}
+        self.references: dict[str, Reference] = distinguish_shorts(
+            {k: format_reference(s) for k, s in project.sources.items()})
         self.citations = project.citations()
         self.awaited: dict[str, list[Claim]] = {}  # source key -> claims listing it as not yet counted
         for claim in project.claims:
@@ -468,9 +469,16 @@ class Site:
         counts = Counter(c.verdict for c, _ in claims)
         return [(v, counts.get(v.id, 0)) for v in self.config.verdicts]
 
+    def page_notices(self, ids) -> list:
+        """Shared notices listed in review.yml for an article or topic page, the most serious first."""
+        return self._notices([i for i in ids if i in self.project.notices])
+
     def notices_for(self, claim: Claim) -> list:
+        return self._notices(claim.safety)
+
+    def _notices(self, items) -> list:
         out = []
-        for item in claim.safety:
+        for item in items:
             if isinstance(item, InlineNotice):
                 out.append({"level": self.levels["notice_levels"][item.level], "title": item.title or "",
                             "text": item.text, "id": "", "sources": ()})
@@ -580,6 +588,14 @@ class Site:
         """The words before an excerpt: a study's, or a document's (a regulator's page, a law)."""
         source = self.project.sources.get(key)
         return "The study says:" if source is None or source.entry_type in self._STUDY_TYPES else "The document says:"
+
+    def certainty_bound(self, claim: Claim) -> str | None:
+        """'lowest' or 'highest' when the domains go past the end of the scale (GRADE stops there)."""
+        if claim.rationale.starting_level is None:
+            return None
+        rank = self.config.rank(claim.rationale.starting_level)
+        rank += sum(a.by for a in claim.rationale.raised) - sum(a.by for a in claim.rationale.lowered)
+        return "lowest" if rank < 1 else "highest" if rank > len(self.config.grade_levels()) else None
 
     def certainty_steps(self, claim: Claim) -> list[dict]:
         """The GRADE path from the starting level to the stated certainty, step by step."""

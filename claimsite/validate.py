@@ -503,6 +503,16 @@ def _passage_path(project: Project, key: str) -> str:
 
 
 def check_notices(project: Project, report: Report) -> None:
+    config = project.config
+    lines = dict(config.notice_lines)
+    listed = [("article_notices", "article_notices", config.article_notices)]
+    listed += [(topic, f"topic '{topic}' notices", ids) for topic, ids in config.topic_notices]
+    for key, where, ids in listed:
+        for notice_id in ids:
+            if notice_id not in project.notices:
+                close = difflib.get_close_matches(notice_id, list(project.notices), n=1)
+                report.error(config.path, lines.get(key, 0), f"{where} lists unknown notice '{notice_id}'",
+                             f"did you mean '{close[0]}'?" if close else "use an id from the notices file")
     for notice in project.notices.values():
         for key in notice.sources:
             if key not in project.sources:

@@ -79,3 +79,31 @@ def test_phone_links_leave_other_numbers_tags_and_code_alone():
     assert '<a class="cs-tel" href="tel:+18002221222">1-800-222-1222</a>' in out
     assert "n = 911 people; 988 days" in out and "500-4000" in out
     assert '<code>call 911</code>' in out and 'alt="call 1-800-222-1222"' in out
+
+
+def test_two_works_with_the_same_short_citation_are_told_apart_by_title_order():
+    from claimsite.references import distinguish_shorts
+
+    def ref(key, title, year="2022"):
+        fields = {"author": "Smith, Kirsten and Doe, Jane and Roe, Richard", "title": title, "year": year,
+                  "journal": "J", "doi": "10.1/x"}
+        return format_reference(Source(key, "article", fields, "x.bib", 1, {}))
+
+    refs = {r.key: r for r in (ref("s1", "Withdrawal in a survey"), ref("s2", "Assessment of use disorder"),
+                               ref("s3", "Something else", "2023"))}
+    shorts = {k: r.short for k, r in distinguish_shorts(refs).items()}
+    assert shorts == {"s2": "Smith et al. 2022a", "s1": "Smith et al. 2022b", "s3": "Smith et al. 2023"}
+
+
+def test_no_page_has_a_doubled_full_stop_after_a_name(repo_site):
+    for path in repo_site.rglob("*.html"):
+        text = page_text(path)
+        assert not re.search(r"\b(al|Inc|Ltd|Co)\.\.", text), path.relative_to(repo_site)
+    tolerance = page_text(repo_site / "claims" / "tolerance-dependence" / "index.html")
+    assert "Smith et al. 2022a" in tolerance and "Smith et al. 2022b" in tolerance
+
+
+def test_a_certainty_lowered_past_the_bottom_of_the_scale_says_where_it_stops(repo_site):
+    text = page_text(repo_site / "claims" / "improves-sleep-quality" / "index.html")
+    assert "Very low is the lowest level of certainty, so lowering stops there." in text
+    assert "lowest level of certainty" not in page_text(repo_site / "claims" / "tolerance-dependence" / "index.html")

@@ -254,3 +254,28 @@ def test_a_glossary_term_opens_its_explanation_by_keyboard_and_by_touch(chromium
             assert mobile.locator(f"{href} + dd").bounding_box()["y"] < 800  # scrolled into view
         finally:
             browser.close()
+
+
+def test_article_and_topic_pages_show_the_safety_notices_review_yml_lists(mini, tmp_path):
+    config = mini / "review.yml"
+    text = config.read_text()
+    config.write_text(text.replace("  - {id: effects, label: Effects, description: What coffee is said to do.}",
+                                   "  - {id: effects, label: Effects, description: What coffee is said to do., "
+                                   "notices: [jitters]}") + "article_notices: [jitters]\n")
+    result = build(mini, "--site-dir", str(tmp_path / "site"))
+    assert result.returncode == 0, result.stderr
+    article = (tmp_path / "site" / "articles" / "blog" / "index.html").read_text()
+    main = article[article.index("<article"):]
+    assert 'id="safety"' in main and "Jitters" in main[main.index('id="safety"'):main.index('id="about"')]
+    topic = (tmp_path / "site" / "topics" / "effects" / "index.html").read_text()
+    assert "cs-notice" in topic[topic.index("<article"):] and "Jitters" in topic[topic.index("<article"):]
+
+
+def test_an_unknown_notice_in_review_yml_is_an_error_naming_its_line(mini):
+    config = mini / "review.yml"
+    config.write_text(config.read_text() + "article_notices: [jiters]\n")
+    line = len(config.read_text().splitlines())
+    result = run_cli("check", cwd=mini)
+    assert result.returncode == 1
+    assert f"review.yml:{line}: error: article_notices lists unknown notice 'jiters'" in result.stderr
+    assert "did you mean 'jitters'?" in result.stderr
