@@ -35,7 +35,7 @@ RESERVED_SLUGS = {"index"}  # sources/index.md is the References page
 # Fields shown on the site: only these are decoded from LaTeX (decoding is the slow part of BibTeX reading).
 DISPLAYED = {"author", "editor", "title", "journal", "journaltitle", "booktitle", "publisher", "organization",
              "institution", "howpublished", "note", "verified", "year", "date", "volume", "number", "pages",
-             "urldate", "annote", "annotation", "extra", "awaiting"}
+             "urldate", "annote", "annotation", "extra", "awaiting", "copy"}
 _VERIFIED_NOTE = re.compile(r"(?im)^\s*verified\s*:\s*(.+)$")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)

@@ -101,6 +101,12 @@ class Reference:
     verified: str
     note: str
     short: str = ""
+    copy: str = ""  # the url is a copy of the work (a mirror, a republication): what kind of copy
+
+    @property
+    def url_host(self) -> str:
+        match = re.match(r"^https?://(?:www\.)?([^/?#]+)", self.url or "")
+        return match.group(1) if match else self.url
 
     @property
     def doi_url(self) -> str:
@@ -182,7 +188,7 @@ def format_reference(source: Source) -> Reference:
         key=source.key, authors=authors, title=title, container=container, details=details,
         doi=source.doi, pmid=source.pmid, pmcid=source.pmcid, url=source.url,
         accessed=source.get("urldate"), verified=source.get("verified"), note=source.get("note"),
-        short=short_citation(people, authors or _unnamed(container, title), year),
+        short=short_citation(people, authors or _unnamed(container, title), year), copy=source.get("copy"),
     )
 
 

@@ -107,3 +107,11 @@ def test_a_certainty_lowered_past_the_bottom_of_the_scale_says_where_it_stops(re
     text = page_text(repo_site / "claims" / "improves-sleep-quality" / "index.html")
     assert "Very low is the lowest level of certainty, so lowering stops there." in text
     assert "lowest level of certainty" not in page_text(repo_site / "claims" / "tolerance-dependence" / "index.html")
+
+
+def test_a_source_read_in_a_copy_says_so_and_names_only_the_copys_site(repo_site):
+    text = " ".join(page_text(repo_site / "sources" / "index.html").split())
+    assert "The original was not found; read in a copy (a mirror of the ClinicalTrials.gov record) at meddatax.com" in text
+    raw = (repo_site / "sources" / "index.html").read_text(encoding="utf-8")
+    assert 'Available from: <a href="https://meddatax' not in raw
+    assert 'Available from: <a href="https://www.who.int' in raw  # an original keeps its address
