@@ -310,8 +310,17 @@ def generate(n: int, seed: int = 0, n_articles: int | None = None) -> Review:
         review.claims.append(make_claim(i, text, review, keys, i * len(review.articles) // n, today))
     for article in review.articles:
         layout_article(article, text)
-    review.config = with_key_messages(review.config, review.claims)
+    review.config = with_page_notices(with_key_messages(review.config, review.claims), sorted(review.notices))
     return review
+
+
+def with_page_notices(cfg: dict, notice_ids: list[str]) -> dict:
+    """The repository's article and topic notices, replaced by the synthetic review's own notices."""
+    cfg = dict(cfg)
+    if "article_notices" in cfg:
+        cfg["article_notices"] = notice_ids[:2]
+    cfg["topics"] = [dict(t, notices=notice_ids[:2]) if "notices" in t else t for t in cfg["topics"]]
+    return cfg
 
 
 def with_key_messages(cfg: dict, claims: list[dict]) -> dict:
