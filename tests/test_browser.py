@@ -175,7 +175,7 @@ def test_journey_home_topic_claim_source_article_and_back(context, server):
     assert "/sources/" in page.url
     page.go_back()
     expect(page).to_have_url(claim_url)
-    page.locator("figure.cs-quote figcaption a").first.click()
+    page.locator("p.cs-quote-article a").first.click()
     expect(page.get_by_role("heading", name="Claims in reading order")).to_be_visible()
     assert "/articles/article-" in page.url
     page.go_back()
