@@ -366,7 +366,7 @@ class Site:
                 hits = [c for c, _ in claims if c.topic in criterion.topics]
                 labels = ", ".join(self.levels["topics"][t].label.lower() for t in criterion.topics)
                 row.update(answer="yes" if hits else "no", computed=True,
-                           note=f"{len(hits)} of its {len(claims)} claims are about {labels}.")
+                           note=f"{len(hits)} of its {len(claims)} claims {'is' if len(hits) == 1 else 'are'} about {labels}.")
             elif criterion.verdicts:
                 # judged on the central claims when the review names them: true background is not evidence
                 judged, which = claims, "claims"
@@ -376,7 +376,7 @@ class Site:
                 share = len(hits) / len(judged) if judged else 0
                 answer = "yes" if share >= 0.75 else "partly" if share >= 0.25 else "no"
                 labels = " or ".join(self.levels["verdicts"][v].label.lower() for v in criterion.verdicts)
-                row.update(answer=answer, computed=True, note=f"{len(hits)} of its {len(judged)} {which} are {labels}.")
+                row.update(answer=answer, computed=True, note=f"{len(hits)} of its {len(judged)} {which} {'is' if len(hits) == 1 else 'are'} {labels}.")
             if stated:
                 row.update(answer=stated["answer"], note=stated.get("note", ""), computed=False)
             rows.append(row)
