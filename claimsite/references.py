@@ -104,6 +104,12 @@ class Reference:
     copy: str = ""  # the url is a copy of the work (a mirror, a republication): what kind of copy
 
     @property
+    def initial(self) -> str:
+        """The letter the reference is listed under (its first author's, or its title's)."""
+        letters = [c for c in (self.authors or self.title) if c.isalpha()]
+        return letters[0].upper() if letters else "#"
+
+    @property
     def url_host(self) -> str:
         match = re.match(r"^https?://(?:www\.)?([^/?#]+)", self.url or "")
         return match.group(1) if match else self.url
