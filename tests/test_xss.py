@@ -104,6 +104,8 @@ def payload_project(tmp: Path) -> Path:
     _sub(root, b, "verified = {2026-01-15: fixture entry for tests}\n}", f"verified = {{2026-01-15: fixture {bp}}}\n}}")
     _sub(root, b, "author = {{Demo Food Agency}}", f"author = {{{{Agency {bp}}}}}")
     _sub(root, b, "title = {Caffeine: how much is too much?}", f"title = {{How much {bp}}}")
+    _sub(root, b, "url = {https://example.org/agency/caffeine},", f"url = {{https://example.org/agency/caffeine}},\n"
+                  f"  copy = {{a copy {bp}}},")
     # a study awaiting assessment: its reason (BibTeX) and its note (claim) are shown on three pages
     with (root / b).open("a", encoding="utf-8") as handle:
         handle.write(f"\n@article{{doe2025diary,\n  awaiting = {{No record shows the authors {bp}}},\n"
