@@ -118,7 +118,7 @@ def test_article_scorecard_is_computed_and_stated(repo_site, project):
     html = (repo_site / "articles" / "article-b" / "index.html").read_text(encoding="utf-8")
     claims_b = [c for c in project.claims if any(q.article == "article-b" for q in c.claimed_in)]
     risks = sum(1 for c in claims_b if c.topic == "risks")
-    assert f"{risks} of its {len(claims_b)} claims are about risks and safety. <em>(computed from the claims)</em>" in html
+    assert f"{risks} of its {len(claims_b)} claims are about risks and safety. <em>(worked out from the claims we checked)</em>" in html
     assert "It cites no studies or sources." in html
 
 
