@@ -115,3 +115,16 @@ def test_a_source_read_in_a_copy_says_so_and_names_only_the_copys_site(repo_site
     raw = (repo_site / "sources" / "index.html").read_text(encoding="utf-8")
     assert 'Available from: <a href="https://meddatax' not in raw
     assert 'Available from: <a href="https://www.who.int' in raw  # an original keeps its address
+
+
+def test_phone_links_are_found_at_either_end_of_a_long_page_and_only_in_text():
+    head = '<p>Call 911 now.</p>' + '<div class="x"><span title="call 988">2025-01-01</span></div>' * 300
+    tail = ('<p>n = 112; <code>call 988</code>; ring 999.</p><img alt="call 1-800-222-1222">'
+            '<p>Helpline 800-662-4357</p>')
+    out = link_phone_numbers(head + tail)
+    assert out.startswith('<p>Call <a class="cs-tel" href="tel:911">911</a> now.</p>')
+    assert 'title="call 988"' in out and "2025-01-01" in out and out.count('class="cs-tel"') == 3
+    assert out.endswith('<p>n = 112; <code>call 988</code>; ring <a class="cs-tel" href="tel:999">999</a>.</p>'
+                        '<img alt="call 1-800-222-1222"><p>Helpline <a class="cs-tel" href="tel:+18006624357">'
+                        '800-662-4357</a></p>')
+    assert link_phone_numbers(head[19:]) == head[19:]
