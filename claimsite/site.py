@@ -63,6 +63,38 @@ class TermLinker:
                 '<span class="cs-visually-hidden"> (explained below)</span></a>')
 
 
+def _alternation(forms: list[str], depth: int = 0) -> str:
+    """``form1|form2|...`` as a regular expression that matches what the plain alternation matches, the
+    forms sharing a first character grouped under it (a tree): the plain list of a large glossary was
+    tried form by form at every word. ``forms`` come longest first, so the first that matches is the
+    longest; the order is kept within each group, and first characters that a case-insensitive match
+    cannot tell apart ("s" and "ſ") are not grouped. Below 40 levels the rest is a plain list."""
+    if depth >= 40 or len(forms) == 1:
+        return "|".join(re.escape(form) for form in forms)
+    groups: dict[str, list[str]] = {}
+    for form in forms:
+        groups.setdefault(form[:1], []).append(form[1:])
+    ended = groups.pop("", None) is not None  # a form that ends here: the shortest, so the last
+    classes: list[list[str]] = []
+    for char in groups:
+        for chars in classes:
+            if re.fullmatch(re.escape(chars[0]), char, re.I) or re.fullmatch(re.escape(char), chars[0], re.I):
+                chars.append(char)
+                break
+        else:
+            classes.append([char])
+    alternatives = []
+    for chars in classes:
+        if len(chars) == 1:
+            rest = groups[chars[0]]
+            alternatives.append(re.escape(chars[0]) + (f"(?:{_alternation(rest, depth + 1)})" if rest != [""] else ""))
+        else:
+            alternatives += [re.escape(form) for form in forms if form[:1] in chars]
+    if ended:
+        alternatives.append("")
+    return "|".join(alternatives)
+
+
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK = re.compile(r"[*_`]+")
 
@@ -119,8 +151,7 @@ class Site:
                 forms[str(escape(form)).lower()] = t.id
         self._term_forms = forms
         self._term_pattern = re.compile(
-            r"(?<![\w-])(" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])",
-            re.I) if forms else None
+            r"(?<![\w-])(" + _alternation(sorted(forms, key=len, reverse=True)) + r")(?![\w-])", re.I) if forms else None
 
     # --- URLs -----------------------------------------------------------------------------------
 

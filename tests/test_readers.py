@@ -279,3 +279,25 @@ def test_an_unknown_notice_in_review_yml_is_an_error_naming_its_line(mini):
     assert result.returncode == 1
     assert f"review.yml:{line}: error: article_notices lists unknown notice 'jiters'" in result.stderr
     assert "did you mean 'jitters'?" in result.stderr
+
+
+def test_the_longest_glossary_form_is_linked_where_forms_share_their_first_words():
+    from markupsafe import Markup
+
+    from claimsite.model import Term
+    from claimsite.site import TermLinker, _alternation
+
+    terms = {t.id: t for t in (Term("rct", "randomised controlled trial", "A trial where chance decides.", ("RCT",), 1),
+                               Term("rand", "randomised", "Assigned by chance, not choice.", (), 2),
+                               Term("trial", "trial", "A study that tests a treatment.", ("trials",), 3),
+                               Term("dose", "dose–response", "More of it, more of the effect.", (), 5))}
+    forms = {form.lower(): t.id for t in terms.values() for form in (t.term, *t.aliases)}
+    ordered = sorted(forms, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + _alternation(ordered) + r")(?![\w-])", re.I)
+    linker = TermLinker(pattern, forms, terms)
+    html = str(linker(Markup("Randomised controlled trials, a Randomised Controlled Trial, randomised trials, an RCT; "
+                             "a dose–response curve, the dose–responses, <code>trial</code>, rcts.")))
+    linked = re.findall(r'href="#term-([a-z]+)">([^<]+)<span', html)
+    assert linked == [("rand", "Randomised"), ("trial", "trials"), ("rct", "Randomised Controlled Trial"),
+                      ("dose", "dose–response")]
+    assert "the dose–responses" in html and "<code>trial</code>" in html and " rcts." in html
