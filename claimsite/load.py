@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from .cache import ParseCache, engine_salt
+from .cache import GradeCache, ParseCache, engine_salt
 from .config import Config
 from .diagnostics import CONTROL, Report, has_control
 from .model import (Adjustment, Article, Awaiting, ChangeEntry, Claim, Evidence, InlineNotice, LeftOut, Notice, PartialClaim,
@@ -261,7 +261,7 @@ def _unparsed_claim(path: Path, config: Config, report: Report) -> UnparsedClaim
                          tuple(dict.fromkeys(_ARTICLE_LINE.findall(text))))
 
 
-def _parse_claim_file(path: Path, config: Config, report: Report, validator: Validator):
+def _parse_claim_file(path: Path, config: Config, report: Report, validator: Validator, grades=None):
     """A Claim; a PartialClaim when the file has schema errors; an UnparsedClaim when it is not YAML."""
     doc = _read_yaml(path, report, config.root)
     if doc is None:
@@ -284,7 +284,7 @@ def _parse_claim_file(path: Path, config: Config, report: Report, validator: Val
         check_quote_lengths(partial, report)
         return partial
     claim = _build_claim(doc, report.rel(path))
-    check_claim_alone(claim, config, report)
+    check_claim_alone(claim, config, report, grades)
     return claim
 
 
@@ -320,7 +320,7 @@ def refuse_odd_names(paths, report: Report) -> list:
 
 
 def load_claims(config: Config, report: Report, validator: Validator, cache: ParseCache | None = None,
-                files: list[str] | None = None) -> list[Claim]:
+                files: list[str] | None = None, grades: GradeCache | None = None) -> list[Claim]:
     claims = []
     files = refuse_odd_names(claim_files(config, report) if files is None else files, report)
     known = len(cache.entries) if cache is not None else 0
@@ -328,7 +328,7 @@ def load_claims(config: Config, report: Report, validator: Validator, cache: Par
         print(f"claimsite: reading {len(files) - known:,} claim files (later runs reuse the cache)",
               file=sys.stderr, flush=True)
     for path in files:
-        claim = _cached(cache, path, report, lambda: _parse_claim_file(Path(path), config, report, validator))
+        claim = _cached(cache, path, report, lambda: _parse_claim_file(Path(path), config, report, validator, grades))
         if claim is not None:
             claims.append(claim)
     return claims  # Claim, PartialClaim and UnparsedClaim records: load_project sorts them apart
@@ -808,7 +808,9 @@ def load_project(config: Config, report: Report, use_cache: bool = True) -> Proj
     unreadable: set[str] = set()
     article_cache = ParseCache(config.root, "articles", salt, use_cache)
     files = claim_files(config, report)
-    loaded = load_claims(config, report, validator, claim_cache, files)
+    grades = GradeCache(config.root, use_cache)
+    loaded = load_claims(config, report, validator, claim_cache, files, grades)
+    grades.save()
     claims = sorted((c for c in loaded if isinstance(c, Claim)), key=lambda c: c.id)
     partial = [c for c in loaded if isinstance(c, PartialClaim)]
     unparsed = [c for c in loaded if isinstance(c, UnparsedClaim)]

@@ -155,18 +155,10 @@ def bytecode_cache(root: Path) -> FileSystemBytecodeCache | None:
     Jinja's cache files are code that is run when read, so they live in the user's own cache folder
     (``$XDG_CACHE_HOME/claimsite`` or ``~/.cache/claimsite``), one folder per review, never in the review
     where a pull request could put them."""
-    import hashlib
-    import os
+    from .cache import user_cache_folder
 
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    base_path = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    root = Path(root).resolve()
-    folder = base_path / "claimsite" / "jinja" / hashlib.sha256(str(root).encode()).hexdigest()[:16]
-    try:
-        if folder.resolve().is_relative_to(root):
-            return None
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except (OSError, RuntimeError):
+    folder = user_cache_folder("jinja", root)
+    if folder is None:
         return None
     return FileSystemBytecodeCache(str(folder))
 

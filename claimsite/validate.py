@@ -163,9 +163,10 @@ def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
     _check_dates(claim, config, report, today)
 
 
-def check_claim_alone(claim: Claim, config, report: Report) -> None:
+def check_claim_alone(claim: Claim, config, report: Report, grades=None) -> None:
     """The checks that need nothing but the claim and the configuration. They run when the file is
-    parsed, so their results are cached with it (see load.py); cross-file checks run in validate()."""
+    parsed, so their results are cached with it (see load.py); cross-file checks run in validate().
+    ``grades``: a :class:`~claimsite.cache.GradeCache` of reading grades computed before."""
     check_quote_lengths(claim, report)
     if claim.reviewed.year < 1990:
         report.error(claim.path, claim.line("reviewed"), f"review date {claim.reviewed} is implausibly early")
@@ -173,7 +174,7 @@ def check_claim_alone(claim: Claim, config, report: Report) -> None:
         report.error(claim.path, claim.line("review_by"), f"review_by {claim.review_by} is not after reviewed {claim.reviewed}")
     _check_grade(claim, config, report)
     _check_wording(claim, config, report)
-    _check_readability(claim, config, report)
+    _check_readability(claim, config, report, grades)
 
 
 QUOTE_WORDS = (5, 25)  # CONTRIBUTING: "a short passage (5–25 words) that makes the claim"
@@ -342,8 +343,14 @@ def _check_wording(claim: Claim, config, report: Report) -> None:
 _MARKUP = re.compile(r"[*_`]+|\[([^\]]*)\]\([^)]*\)")
 
 
-def reading_grade(text: str) -> float:
-    """The school grade level a text reads at (Flesch–Kincaid, from the textstat library)."""
+def reading_grade(text: str, grades=None) -> float:
+    """The school grade level a text reads at (Flesch–Kincaid, from the textstat library); ``grades``, a
+    :class:`~claimsite.cache.GradeCache`, gives those computed before (textstat is then not even loaded)."""
+    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", text).split())
+    return _flesch_kincaid(plain) if grades is None else grades.grade(plain, _flesch_kincaid)
+
+
+def _flesch_kincaid(plain: str) -> float:
     try:
         import textstat
     except ImportError:  # an environment set up before the lint existed: a message, not a traceback
@@ -351,16 +358,15 @@ def reading_grade(text: str) -> float:
                           "installed here\n    hint: run `make check` (it installs the pinned tools into "
                           ".venv/), or pip install -c constraints.txt -e .") from None
 
-    plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or "", text).split())
     return float(textstat.flesch_kincaid_grade(plain))
 
 
-def _check_readability(claim: Claim, config, report: Report) -> None:
+def _check_readability(claim: Claim, config, report: Report, grades=None) -> None:
     """Bottom lines are for readers: warn when one reads above the grade set in review.yml (readability.max_grade)."""
     limit = getattr(config, "readability_grade", None)
     if limit is None:
         return
-    grade = reading_grade(claim.bottom_line)
+    grade = reading_grade(claim.bottom_line, grades)
     if grade > limit:
         report.warning(claim.path, claim.line("bottom_line"),
                        f"bottom line reads at school grade {grade:.1f} (Flesch–Kincaid), above the limit of {limit:g}",

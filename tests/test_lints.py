@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -71,3 +72,31 @@ def test_a_missing_readability_library_is_one_message_not_a_traceback(mini, tmp_
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "needs the textstat package" in result.stderr and "make check" in result.stderr
+
+
+def test_reading_grades_are_reused_without_textstat_and_new_text_is_graded_afresh(mini, tmp_path):
+    """A check that reads the claims afresh takes grades computed before from the user's cache folder,
+    so textstat is not needed for them; a changed bottom line is graded again."""
+    import shutil
+
+    from claimsite.cache import CACHE_DIR
+
+    config = mini / "review.yml"
+    config.write_text(config.read_text() + "\nreadability:\n  max_grade: 6\n")
+    set_claim(mini, bottom_line="'Consumption of caffeinated beverages during the late afternoon may substantially diminish "
+                                "subsequent nocturnal sleep duration.'")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "user-cache"))
+    first = run_cli("check", cwd=mini, env=env)
+    assert "bottom line reads at school grade" in first.stderr, first.stderr
+    assert list((tmp_path / "user-cache" / "claimsite" / "grades").glob("*/grades.json"))
+    assert not list(mini.rglob("grades.json"))  # never in the review, where a pull request could put one
+    blocker = tmp_path / "no-textstat"
+    blocker.mkdir()
+    (blocker / "textstat.py").write_text("raise ImportError('textstat is not installed')\n")
+    shutil.rmtree(mini / CACHE_DIR)
+    again = run_cli("check", cwd=mini, env=dict(env, PYTHONPATH=str(blocker)))
+    assert again.returncode == first.returncode
+    assert re.sub(r" in [\d.]+ s:", "", again.stderr) == re.sub(r" in [\d.]+ s:", "", first.stderr)
+    set_claim(mini, bottom_line="'Coffee late in the day may shorten sleep.'")
+    changed = run_cli("check", cwd=mini, env=dict(env, PYTHONPATH=str(blocker)))
+    assert "needs the textstat package" in changed.stderr
