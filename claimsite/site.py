@@ -36,6 +36,7 @@ class TermLinker:
     def __init__(self, pattern: re.Pattern | None, forms: dict[str, str], terms: dict):
         self.pattern, self.forms, self.terms = pattern, forms, terms
         self.used: list = []
+        self._used_ids: set[str] = set()  # the ids of ``used``: a list compared term by term was slow
 
     def __call__(self, html) -> Markup:
         html = str(html if isinstance(html, Markup) else escape(html))
@@ -56,9 +57,10 @@ class TermLinker:
 
     def _link(self, match: re.Match) -> str:
         term = self.terms[self.forms[match.group(0).lower()]]
-        if term in self.used:
+        if term.id in self._used_ids:
             return match.group(0)
         self.used.append(term)
+        self._used_ids.add(term.id)
         return (f'<a class="cs-term" href="#term-{term.id}">{match.group(0)}'
                 '<span class="cs-visually-hidden"> (explained below)</span></a>')
 
