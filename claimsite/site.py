@@ -56,7 +56,13 @@ class TermLinker:
         return Markup("".join(out))
 
     def _link(self, match: re.Match) -> str:
-        term = self.terms[self.forms[match.group(0).lower()]]
+        text = match.group(0)
+        term_id = self.forms.get(text.lower())
+        if term_id is None:  # matched case-insensitively but lowercases otherwise ("SLEEP" for "ſleep")
+            term_id = next((v for k, v in self.forms.items() if re.fullmatch(re.escape(k), text, re.I)), None)
+            if term_id is None:
+                return text
+        term = self.terms[term_id]
         if term.id in self._used_ids:
             return match.group(0)
         self.used.append(term)

@@ -128,3 +128,15 @@ def test_phone_links_are_found_at_either_end_of_a_long_page_and_only_in_text():
                         '<img alt="call 1-800-222-1222"><p>Helpline <a class="cs-tel" href="tel:+18006624357">'
                         '800-662-4357</a></p>')
     assert link_phone_numbers(head[19:]) == head[19:]
+
+
+def test_a_glossary_form_that_lowercases_differently_from_its_match_is_linked_not_a_crash():
+    import re as _re
+
+    from claimsite.model import Term
+    from claimsite.site import TermLinker
+
+    term = Term("long-s", "ſleep", "An old spelling.")
+    linker = TermLinker(_re.compile(r"(?<![\w-])(ſleep)(?![\w-])", _re.I), {"ſleep": "long-s"}, {"long-s": term})
+    out = str(linker("We SLEEP well."))
+    assert '<a class="cs-term" href="#term-long-s">SLEEP' in out and linker.used == [term]
