@@ -96,6 +96,9 @@ class ClaimsitePlugin(BasePlugin):
         self.site: Site | None = None
         self.specs: dict = {}
         self.dirty_serve = False
+        self.serving = False
+        self.broken = False
+        self.startup_errors: list = []  # a review broken from the start of `serve`: what the preview shows
         self.built_once = False
         self.written = 0
         self.dests: dict[str, str] = {}
@@ -114,10 +117,11 @@ class ClaimsitePlugin(BasePlugin):
             project, report = builder.check(root)
             for item in report.sorted():
                 (log.error if item.severity == "error" else log.warning)(item.format())
-        if report.failed() and getattr(self, "serving", False) and not self.built_once:
+        if report.failed() and self.serving and not self.built_once:
             # `serve` on a review that is broken from the start: build nothing now; the preview
             # shows the errors (serve.guard) and the first save without errors builds the site.
             self.broken = True
+            self.startup_errors = report.errors()
             config.nav = []
             return config
         if not preloaded:
@@ -320,5 +324,5 @@ class ClaimsitePlugin(BasePlugin):
         once the files are fixed."""
         from .serve import guard
 
-        guard(server, Path(config.config_file_path).resolve().parent)
+        guard(server, Path(config.config_file_path).resolve().parent, self.startup_errors if self.broken else [])
         return server

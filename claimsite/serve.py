@@ -46,9 +46,10 @@ def _exception_problems(exc: BaseException, root: Path) -> list[Diagnostic]:
                        "fix it and save; the terminal running serve shows the details")]
 
 
-def guard(server, root: Path) -> None:
-    """Wrap the LiveReloadServer's builder and request handler (see the module's docstring)."""
-    state: dict[str, str | None] = {"page": None}
+def guard(server, root: Path, startup_errors: list[Diagnostic] = ()) -> None:
+    """Wrap the LiveReloadServer's builder and request handler (see the module's docstring).
+    ``startup_errors``: the errors of a review broken from the start (its first build made no pages)."""
+    state: dict[str, str | None] = {"page": error_page(list(startup_errors)) if startup_errors else None}
     build = server.builder
     serve_request = server._serve_request
 
@@ -86,9 +87,6 @@ def guard(server, root: Path) -> None:
 
     server.builder = checked_build
     server._serve_request = request
-    errors = pipeline.check(root)[1].errors()  # broken from the start: the first build made no pages
-    if errors:
-        state["page"] = error_page(errors)
     # the review's own files, whether or not mkdocs.yml lists them under `watch:`
     from .config import load_config
 

@@ -122,11 +122,9 @@ def _check_partial_grade(claim, config, report: Report) -> None:
     levels = config.lookup("certainty")
     if certainty not in levels or start not in levels or not (levels[certainty].on_grade_scale and levels[start].on_grade_scale):
         return
-    expected = config.level_at(config.rank(start) - lowered + raised).id
+    expected = _graded(config, start, lowered, raised)
     if expected != certainty:
-        report.error(claim.path, line, f"certainty '{certainty}' does not follow from the rationale: starting level "
-                     f"'{start}', lowered {lowered}, raised {raised} gives '{expected}'",
-                     "fix the certainty or the domains in rationale.lowered / rationale.raised")
+        _report_grade_mismatch(report, claim.path, line, certainty, start, lowered, raised, expected)
 
 
 def check_claim(claim: Claim, project: Project, report: Report, today: dt.date,
@@ -254,10 +252,19 @@ def expected_certainty(claim: Claim, config) -> str:
     """The certainty the GRADE arithmetic gives (claims outside GRADE keep their stated state)."""
     if claim.rationale.starting_level is None:
         return claim.certainty
-    rank = config.rank(claim.rationale.starting_level)
-    rank -= sum(a.by for a in claim.rationale.lowered)
-    rank += sum(a.by for a in claim.rationale.raised)
-    return config.level_at(rank).id
+    return _graded(config, claim.rationale.starting_level, sum(a.by for a in claim.rationale.lowered),
+                   sum(a.by for a in claim.rationale.raised))
+
+
+def _graded(config, start: str, lowered: int, raised: int) -> str:
+    return config.level_at(config.rank(start) - lowered + raised).id
+
+
+def _report_grade_mismatch(report: Report, path: str, line: int, certainty: str, start: str, lowered: int,
+                           raised: int, expected: str) -> None:
+    report.error(path, line, f"certainty '{certainty}' does not follow from the rationale: starting level "
+                 f"'{start}', lowered {lowered}, raised {raised} gives '{expected}'",
+                 "fix the certainty or the domains in rationale.lowered / rationale.raised")
 
 
 def _check_grade(claim: Claim, config, report: Report) -> None:
@@ -293,12 +300,9 @@ def _check_grade(claim: Claim, config, report: Report) -> None:
         return
     expected = expected_certainty(claim, config)
     if expected != claim.certainty:
-        lowered = sum(a.by for a in claim.rationale.lowered)
-        raised = sum(a.by for a in claim.rationale.raised)
-        report.error(claim.path, claim.line("certainty"),
-                     f"certainty '{claim.certainty}' does not follow from the rationale: starting level "
-                     f"'{claim.rationale.starting_level}', lowered {lowered}, raised {raised} gives '{expected}'",
-                     "fix the certainty or the domains in rationale.lowered / rationale.raised")
+        _report_grade_mismatch(report, claim.path, claim.line("certainty"), claim.certainty,
+                               claim.rationale.starting_level, sum(a.by for a in claim.rationale.lowered),
+                               sum(a.by for a in claim.rationale.raised), expected)
 
 
 _OVERCLAIM = re.compile(r"\b(prove[sdn]?|proof|cures?|cured|guarantee[sd]?)\b", re.I)
